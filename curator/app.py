@@ -1,0 +1,73 @@
+"""Shared state of one CLI invocation: paths, settings, database, output."""
+from __future__ import annotations
+
+import logging
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+import click
+
+from curator import config as config_mod
+from curator.lock import exclusive
+from curator.runs import Run, recorded
+
+
+class App:
+    def __init__(self, db_path: str, config_path: str | None, quiet: bool, verbose: bool):
+        self.db_path = db_path
+        self.config_path = config_path
+        self.quiet = quiet
+        self.verbose = verbose
+        self._config: config_mod.Config | None = None
+        self._db = None
+
+    @property
+    def config(self) -> config_mod.Config:
+        if self._config is None:
+            self._config = config_mod.load(self.config_path)
+        return self._config
+
+    @property
+    def db(self):
+        if self._db is None:
+            from db import open_db
+
+            self._db = open_db(self.db_path)
+        return self._db
+
+    def echo(self, message: str) -> None:
+        """A result line on stdout, unless --quiet."""
+        if not self.quiet:
+            click.echo(message)
+
+    def note(self, message: str) -> None:
+        """Progress or a remark on stderr, unless --quiet."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    @property
+    def show_progress(self) -> bool:
+        return not self.quiet and sys.stderr.isatty()
+
+    @contextmanager
+    def run(self, command: str) -> Iterator[Run]:
+        """Lock the database and record the command in `runs`."""
+        self.config  # a bad config fails before anything is locked or written
+        with exclusive(self.db_path):
+            with recorded(self.db, command) as run:
+                yield run
+
+
+def setup_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.WARNING
+    if verbose:
+        level = logging.DEBUG
+    elif quiet:
+        level = logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("urllib3", "arxiv", "github", "sentence_transformers", "filelock", "matplotlib"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+pass_app = click.make_pass_decorator(App)

@@ -1,0 +1,8 @@
+"""Sub-commands. Each module defines one click command; ``COMMANDS`` is what
+`curator --help` shows. Crawl sources are added to the ``crawl`` group."""
+from __future__ import annotations
+
+from curator.commands.crawl import crawl
+
+# one line per command module, in the order of the nightly pipeline
+COMMANDS: list = [crawl]
