@@ -26,5 +26,7 @@ def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA busy_timeout = 30000")
     db.execute("PRAGMA foreign_keys = ON")
+    # REPLACE must fire delete triggers, or the FTS index drifts from its table.
+    db.execute("PRAGMA recursive_triggers = ON")
     ensure_schema(db)
     return db

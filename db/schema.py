@@ -328,9 +328,40 @@ def _views(db: sqlite_utils.Database) -> None:
         db.create_view(name, sql, replace=True)
 
 
+def _fts_for(db: sqlite_utils.Database, table: str, key: str, columns: list[str], tokenize: str) -> None:
+    """An external-content FTS5 index kept current by triggers.
+
+    Written out rather than via ``Table.enable_fts`` because that runs
+    ``executescript``, which would commit the migration's transaction early.
+    """
+    cols = ", ".join(columns)
+    new_vals = ", ".join(f"new.{c}" for c in columns)
+    old_vals = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    db.execute(
+        f"CREATE VIRTUAL TABLE [{fts}] USING fts5 ({cols}, content=[{table}], "
+        f"content_rowid=[{key}], tokenize='{tokenize}')"
+    )
+    db.execute(f"INSERT INTO [{fts}] (rowid, {cols}) SELECT [{key}], {cols} FROM [{table}]")
+    db.execute(
+        f"CREATE TRIGGER [{table}_ai] AFTER INSERT ON [{table}] BEGIN "
+        f"INSERT INTO [{fts}] (rowid, {cols}) VALUES (new.[{key}], {new_vals}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER [{table}_ad] AFTER DELETE ON [{table}] BEGIN "
+        f"INSERT INTO [{fts}] ([{fts}], rowid, {cols}) VALUES ('delete', old.[{key}], {old_vals}); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER [{table}_au] AFTER UPDATE ON [{table}] BEGIN "
+        f"INSERT INTO [{fts}] ([{fts}], rowid, {cols}) VALUES ('delete', old.[{key}], {old_vals}); "
+        f"INSERT INTO [{fts}] (rowid, {cols}) VALUES (new.[{key}], {new_vals}); END"
+    )
+
+
 def _fts(db: sqlite_utils.Database) -> None:
-    db["papers"].enable_fts(["title", "abstract"], create_triggers=True, tokenize="porter")
-    db["engines"].enable_fts(["name", "description", "section"], create_triggers=True)
+    # Text primary keys: the implicit rowid is the content row id.
+    _fts_for(db, "papers", "rowid", ["title", "abstract"], "porter")
+    _fts_for(db, "engines", "rowid", ["name", "description", "section"], "unicode61")
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -350,16 +381,34 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def ensure_schema(db: sqlite_utils.Database) -> int:
-    """Apply the missing migrations, one transaction each; return the version."""
+class SchemaTooNew(RuntimeError):
+    """The file was written by a newer curator; it is left untouched."""
+
+
+def ensure_schema(
+    db: sqlite_utils.Database,
+    migrations: list[Callable[[sqlite_utils.Database], None]] | None = None,
+) -> int:
+    """Apply the missing migrations, one transaction each; return the version.
+
+    A failing migration rolls back to the previous version, so the file is
+    never left half-upgraded.
+    """
+    migrations = MIGRATIONS if migrations is None else migrations
+    target = len(migrations)
     current = schema_version(db)
-    if current > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {current} is newer than this curator ({SCHEMA_VERSION}); upgrade curator"
+    if current > target:
+        raise SchemaTooNew(
+            f"database schema version {current} is newer than this curator's ({target}); upgrade curator"
         )
-    for number in range(current, SCHEMA_VERSION):
-        with db.conn:
-            db.conn.execute("BEGIN")
-            MIGRATIONS[number](db)
-            db.conn.execute(f"PRAGMA user_version = {number + 1}")
-    return SCHEMA_VERSION
+    for number in range(current, target):
+        conn = db.conn
+        conn.execute("BEGIN")
+        try:
+            migrations[number](db)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+    return target
