@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from curator.commands.crawl import crawl
+from curator.commands.serve import serve
 
 # one line per command module, in the order of the nightly pipeline
 COMMANDS: list = [crawl]
+COMMANDS.append(serve)
