@@ -192,8 +192,17 @@ class PublishError(RuntimeError):
 
 
 def checkpoint(db: sqlite_utils.Database) -> tuple[int, int, int]:
-    """Fold the WAL into the main file and truncate it; returns SQLite's (busy, log, done)."""
-    row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    """Fold the WAL into the main file and truncate it; returns SQLite's (busy, log, done).
+
+    It does not wait for a running writer (busy is then 1): the copy that
+    follows reads a consistent snapshot either way.
+    """
+    timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
     return tuple(row) if row else (0, 0, 0)
 
 
@@ -207,9 +216,12 @@ def publish(db: sqlite_utils.Database, dest: str | Path) -> Path:
     file fit for Datasette's immutable mode. ``dest`` is replaced atomically.
     """
     dest = Path(dest)
-    status = db.execute("PRAGMA integrity_check").fetchone()[0]
+    try:
+        status = db.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise PublishError(f"database cannot be read: {exc}") from exc
     if status != "ok":
-        raise PublishError(f"database failed integrity_check: {status}")
+        raise PublishError(f"database failed integrity_check: {' '.join(str(status).split())}")
     busy, _, _ = checkpoint(db)
     if busy:
         log.info("WAL checkpoint incomplete (a writer is active); the copy is still a consistent snapshot")

@@ -9,6 +9,7 @@ elsewhere.
 from __future__ import annotations
 
 import ipaddress
+import signal
 import tempfile
 from pathlib import Path
 
@@ -77,5 +78,21 @@ def _run_datasette(path: Path, host: str, port: int, list_repo: str, verbose: bo
 
     ds = Datasette(immutables=[str(path)], metadata=metadata(list_repo), settings=SETTINGS)
     asyncio.run(ds.invoke_startup())
-    uvicorn.run(ds.app(), host=host, port=port, log_level="info" if verbose else "warning",
-                lifespan="on")
+    # uvicorn shuts down cleanly on SIGINT/SIGTERM, then re-raises the signal;
+    # turning it into an exception here lets the caller remove the copy.
+    previous = signal.signal(signal.SIGTERM, _stopped)
+    try:
+        uvicorn.run(ds.app(), host=host, port=port, log_level="info" if verbose else "warning",
+                    lifespan="on")
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Stopped(Exception):
+    """SIGTERM reached the server: a normal stop."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped()

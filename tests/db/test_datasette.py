@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from curator.cli import main
-from db import open_db
+from db import Database, open_db
 from db.datasette import INTERNAL_TABLES, QUERIES, TABLE_CONFIG, metadata, publish
 from db.descriptions import TABLES
 
@@ -102,9 +102,10 @@ def _get(base: str, path: str) -> tuple[int, bytes]:
 
 
 @pytest.fixture(scope="module")
-def server(source_db):
+def server(source_db, tmp_path_factory):
     port = _free_port()
-    env = dict(os.environ, GITHUB_TOKEN=TOKEN)
+    scratch = tmp_path_factory.mktemp("serve-tmp")
+    env = dict(os.environ, GITHUB_TOKEN=TOKEN, TMPDIR=str(scratch))
     proc = subprocess.Popen(
         [sys.executable, "-m", "curator", "--db", str(source_db), "serve", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -126,7 +127,10 @@ def server(source_db):
         yield base
     finally:
         proc.terminate()
-        proc.communicate(timeout=15)
+        _, err = proc.communicate(timeout=15)
+    # SIGTERM is a normal stop: exit 0 and the published copy is removed.
+    assert proc.returncode == 0, err.decode()
+    assert list(scratch.iterdir()) == []
 
 
 def _json(base, path):
@@ -241,6 +245,44 @@ def test_publish_is_checkpointed_plain_and_clean(source_db, tmp_path):
     # The working database keeps its internals.
     assert db.execute("SELECT etag FROM http_cache").fetchone()[0] == ETAG
     assert [p.name for p in out.parent.iterdir()] == ["curator.db"]
+
+
+def test_publish_during_a_write_copies_the_committed_snapshot(source_db, tmp_path):
+    db = open_db(source_db)
+    writer = sqlite3.connect(source_db, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO papers (arxiv_id, title, first_seen, last_seen) "
+                       "VALUES ('2607.99999', 'Uncommitted', 'x', 'x')")
+        started = time.monotonic()
+        out = publish(db, tmp_path / "curator.db")
+        assert time.monotonic() - started < 5
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    conn = sqlite3.connect(out)
+    try:
+        ids = {arxiv_id for (arxiv_id,) in conn.execute("SELECT arxiv_id FROM papers")}
+    finally:
+        conn.close()
+    assert "2607.99999" not in ids and len(ids) == 5
+
+
+def test_publish_refuses_a_corrupt_database(tmp_path):
+    from db.datasette import PublishError
+
+    path = tmp_path / "broken.db"
+    build_fixture(path)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(3 * page, min(len(data), 8 * page)):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+    conn = sqlite3.connect(path)
+    with pytest.raises(PublishError, match="integrity_check|cannot be read"):
+        publish(Database(conn), tmp_path / "out.db")  # as-is: open_db would migrate
+    conn.close()
+    assert not (tmp_path / "out.db").exists()
 
 
 def test_raw_file_served_with_metadata_denies_internal_tables(source_db, tmp_path):
