@@ -80,6 +80,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "title_prefix": "curator:",
         "bot_login": "",
         "on_maintainer_edit": "comment",
+        # PyGithub's pacing; GitHub asks for at least a second between writes
+        "seconds_between_requests": 0.25,
+        "seconds_between_writes": 1.0,
     },
     "scoring": {
         "docs_weight": 0.4,

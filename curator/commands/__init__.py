@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from curator.commands.crawl import crawl
+from curator.commands.pr import pr
 from curator.commands.serve import serve
 
 # one line per command module, in the order of the nightly pipeline
 COMMANDS: list = [crawl]
 COMMANDS.append(serve)
+COMMANDS.append(pr)

@@ -1,0 +1,245 @@
+"""Opening or updating curator's one pull request on the list's repository (PyGithub).
+
+A run: sync maintainers' decisions on earlier PRs, read the list from the base
+branch, render it, and when it changed put it on the bot branch and keep ONE
+open PR for it. Commits on the bot branch by anyone but the bot are never
+overwritten: the update is held with a comment on the PR (``comment``, the
+default) or goes to a new suffixed branch with its own PR (``new_branch``).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from github import Auth, Github, GithubException, UnknownObjectException
+
+from curator.errors import BadInput, RunFailed
+from db import prs
+from reports import chart, prbody
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.github.com"
+MAX_SUFFIX = 20
+
+
+@dataclass
+class Outcome:
+    action: str  # unchanged | opened | updated | up_to_date | held
+    branch: str | None = None
+    pr_number: int | None = None
+    commit: str | None = None
+    accepted: int = 0
+    rejected: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Branch:
+    name: str
+    sha: str | None  # None: the branch does not exist
+    ref: Any = None  # its GitRef, once read
+    pr: Any = None  # the open PullRequest from this branch, if any
+    foreign: list[str] = field(default_factory=list)  # shas of commits not by the bot
+    behind: int = 0
+
+
+def connect(config, token: str | None, api_url: str | None) -> Github:
+    """A PyGithub client; the token is never logged nor put in a message."""
+    if not token:
+        raise BadInput("GITHUB_TOKEN is not set; `curator pr` needs a token (or use --dry-run DIR)")
+    return Github(auth=Auth.Token(token), base_url=(api_url or DEFAULT_API_URL).rstrip("/"),
+                  timeout=int(config["github"]["read_timeout"]), retry=None, per_page=100,
+                  seconds_between_requests=config["pr"]["seconds_between_requests"] or None,
+                  seconds_between_writes=config["pr"]["seconds_between_writes"] or None)
+
+
+class Publisher:
+    def __init__(self, client: Github, db, config, failed_sources: list[str] | None = None,
+                 render: Callable[..., tuple[str, list[str]]] | None = None):
+        self.gh = client
+        self.db = db
+        self.config = config
+        self.failed = failed_sources or []
+        if render is None:
+            from reports.render import render_text as render
+        self.render = render
+        self.list_cfg = config["list"]
+        self.pr_cfg = config["pr"]
+
+    def run(self) -> Outcome:
+        try:
+            return self._run()
+        except GithubException as exc:
+            raise RunFailed(f"GitHub answered {exc.status}: {_message(exc)}") from None
+
+    def _run(self) -> Outcome:
+        self.bot = self.pr_cfg["bot_login"] or self.gh.get_user().login
+        self.repo = self.gh.get_repo(self.list_cfg["repo"])
+        accepted, rejected = self.sync_decisions()
+        base = self.repo.get_contents(self.list_cfg["path"], ref=self.list_cfg["branch"])
+        base_text = base.decoded_content.decode("utf-8")
+        new_text, notes = self.render(base_text, self.db, self.config)
+        out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=list(notes))
+        if new_text == base_text:
+            return out
+        report = prbody.gather(self.db, self.config, base_text, self.failed)
+        title = prbody.title(self.config, report)
+        body = prbody.body(self.db, self.config, report)
+        target = self._choose_branch()
+        if target.foreign and target.pr is not None:
+            self._hold(target.pr, new_text + body)
+            out.action, out.branch, out.pr_number = "held", target.name, target.pr.number
+            return out
+        commit = self._write(target, base, new_text, title)
+        number, changed = self._pull_request(target, title, body)
+        prs.save_pr(self.db, number, target.name, title, commit or None,
+                    [("paper", p["arxiv_id"]) for p in report.added])
+        out.branch, out.pr_number, out.commit = target.name, number, commit
+        if target.pr is None:
+            out.action = "opened"
+        else:
+            out.action = "updated" if (commit or changed) else "up_to_date"
+        return out
+
+    # --- decisions ------------------------------------------------------------
+
+    def sync_decisions(self) -> tuple[int, int]:
+        """Closed PRs of ours: merged -> their papers accepted, unmerged -> rejected."""
+        accepted = rejected = 0
+        for row in prs.open_prs(self.db):
+            pr = self.repo.get_pull(row["number"])
+            if pr.state != "closed":
+                continue
+            n = prs.record_decision(self.db, row["number"], bool(pr.merged))
+            if pr.merged:
+                accepted += n
+            else:
+                rejected += n
+            log.info("PR %s %s: %d papers", row["number"], "merged" if pr.merged else "closed", n)
+        return accepted, rejected
+
+    # --- branch -----------------------------------------------------------------
+
+    def _choose_branch(self) -> _Branch:
+        name = self.pr_cfg["branch"]
+        first = self._inspect(name)
+        if not first.foreign or first.pr is None or self.pr_cfg["on_maintainer_edit"] == "comment":
+            return first
+        for n in range(2, MAX_SUFFIX + 1):
+            candidate = self._inspect(f"{name}-{n}")
+            if not (candidate.foreign and candidate.pr is not None):
+                return candidate
+        raise RunFailed(f"branches {name}-2 to {name}-{MAX_SUFFIX} all hold maintainers' commits")
+
+    def _inspect(self, name: str) -> _Branch:
+        try:
+            ref = self.repo.get_git_ref(f"heads/{name}")
+            sha = ref.object.sha
+        except UnknownObjectException:
+            return _Branch(name, None)
+        pulls = self.repo.get_pulls(state="open", head=f"{self.repo.owner.login}:{name}",
+                                    base=self.list_cfg["branch"])
+        pr = next(iter(pulls), None)
+        cmp = self.repo.compare(self.list_cfg["branch"], name)
+        foreign = [c.sha for c in cmp.commits if not self._by_bot(c)]
+        return _Branch(name, sha, ref, pr, foreign, cmp.behind_by)
+
+    def _by_bot(self, commit) -> bool:
+        author = commit.author.login if commit.author else None
+        committer = commit.committer.login if commit.committer else None
+        return author == self.bot and committer in (self.bot, "web-flow")
+
+    def _write(self, target: _Branch, base, new_text: str, title: str) -> str:
+        """Put ``new_text`` on the branch; return the new commit's sha, or "" if already there."""
+        fresh = target.sha is None or target.pr is None or target.behind > 0
+        if fresh:
+            base_head = self.repo.get_git_ref(f"heads/{self.list_cfg['branch']}").object.sha
+        if target.sha is None:
+            self.repo.create_git_ref(f"refs/heads/{target.name}", base_head)
+        elif fresh:
+            # no open PR (earlier work merged or closed) or behind the base: start again from the base
+            target.ref.edit(base_head, force=True)
+        if fresh:
+            current_sha, current_text = base.sha, base.decoded_content.decode("utf-8")
+        else:
+            on_branch = self.repo.get_contents(self.list_cfg["path"], ref=target.name)
+            current_sha, current_text = on_branch.sha, on_branch.decoded_content.decode("utf-8")
+        commit = ""
+        if current_text != new_text:
+            result = self.repo.update_file(self.list_cfg["path"], commit_message(title), new_text,
+                                           current_sha, branch=target.name)
+            commit = result["commit"].sha
+        return self._write_chart(target.name, title) or commit
+
+    def _write_chart(self, branch: str, title: str) -> str:
+        """Commit the star-history chart beside the list when it changed; return the commit sha or ""."""
+        svg = chart.render_svg(self.db)
+        if svg is None:
+            return ""
+        path = _beside(self.list_cfg["path"], chart.CHART_PATH)
+        try:
+            current = self.repo.get_contents(path, ref=branch)
+        except UnknownObjectException:
+            result = self.repo.create_file(path, commit_message(title), svg, branch=branch)
+            return result["commit"].sha
+        if current.decoded_content == svg:
+            return ""
+        result = self.repo.update_file(path, commit_message(title), svg, current.sha, branch=branch)
+        return result["commit"].sha
+
+    # --- pull request ------------------------------------------------------------
+
+    def _pull_request(self, target: _Branch, title: str, body: str) -> tuple[int, bool]:
+        pr = target.pr
+        changed = False
+        if pr is None:
+            pr = self.repo.create_pull(self.list_cfg["branch"], target.name, title=title, body=body)
+            changed = True
+        elif pr.title != title or (pr.body or "") != body:
+            pr.edit(title=title, body=body)
+            changed = True
+        have = {label.name for label in pr.labels}
+        missing = [name for name in self.pr_cfg["labels"] if name not in have]
+        if missing:
+            pr.add_to_labels(*missing)
+        return pr.number, changed
+
+    def _hold(self, pr, content: str) -> None:
+        """Leave the maintainer's commits alone; say so once per distinct update."""
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+        row = prs.pr_row(self.db, pr.number)
+        if row is not None and row.get("held_digest") == digest:
+            return
+        pr.create_issue_comment(held_comment(digest))
+        if row is None:
+            prs.save_pr(self.db, pr.number, self.pr_cfg["branch"], pr.title, None, [])
+        prs.set_held(self.db, pr.number, digest)
+
+
+def commit_message(title: str) -> str:
+    """Built only from curator's own counts: no untrusted text, no mention, no reference."""
+    return f"{title}\n\nRegenerated the curator regions of the list from the curator database."
+
+
+def held_comment(digest: str) -> str:
+    return (
+        "curator has a newer update of the list, but this branch has commits that curator did not make, "
+        "so it was not overwritten.\n\n"
+        "Merge or close this pull request when you are done; the next nightly run then proposes the update "
+        f"on a fresh branch. (Set `pr.on_maintainer_edit = \"new_branch\"` to get it on a separate branch "
+        f"right away.)\n\n<!-- curator:held {digest} -->"
+    )
+
+
+def _beside(list_path: str, relative: str) -> str:
+    folder = list_path.rsplit("/", 1)[0] if "/" in list_path else ""
+    return f"{folder}/{relative}" if folder else relative
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    text = str(data.get("message") or "request failed")
+    return " ".join(text.split())[:200]

@@ -1,0 +1,246 @@
+"""`curator pr`'s publishing against a fake GitHub API, driven by the real PyGithub."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from curator.config import merge
+from curator.errors import BadInput, RunFailed
+from reports.publish import Publisher, connect
+from tests.fakes.github_git import FakeGitHub, blob_sha
+from tests.reports.test_paper_regions import add_engine, add_paper
+from tests.reports.test_prbody import HOSTILE, assert_inert
+
+TOKEN = "ghp_testtoken0123456789"
+RAW_LIST = """# Awesome LLM inference
+
+Hand-written intro.
+
+## 💾 Caching
+
+<!-- curator:begin papers-caching -->
+<!-- curator:end papers-caching -->
+
+## Contributing
+
+Be nice.
+"""
+REPO = "owner/list"
+BRANCH = "curator/update"
+PREFIX = f"/repos/{REPO}"
+
+
+def make_config(**pr):
+    return merge({"list": {"repo": REPO}, "pr": {"seconds_between_requests": 0.0, "seconds_between_writes": 0.0, **pr}})
+
+
+def _rendered_empty() -> str:
+    """The list as curator renders it from an empty database: what main holds after a merge."""
+    from db import open_db
+    from reports.render import render_text
+
+    return render_text(RAW_LIST, open_db(None), make_config())[0]
+
+
+LIST = _rendered_empty()
+
+
+@pytest.fixture
+def fake():
+    gh = FakeGitHub(REPO, {"README.md": LIST}, token=TOKEN, bot="curator-bot")
+    with gh.server:
+        yield gh
+
+
+def publish(db, fake, config=None, failed=None):
+    config = config or make_config()
+    client = connect(config, TOKEN, fake.server.url)
+    return Publisher(client, db, config, failed).run()
+
+
+def calls(fake, start=0):
+    return [(r.method, r.path) for r in fake.server.requests[start:]]
+
+
+def test_first_run_opens_one_pr_with_exact_requests(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    main_sha = fake.refs["main"]
+
+    out = publish(mem_db, fake)
+
+    assert (out.action, out.pr_number, out.branch) == ("opened", 1, BRANCH)
+    assert calls(fake) == [
+        ("GET", "/user"),
+        ("GET", PREFIX),
+        ("GET", f"{PREFIX}/contents/README.md"),
+        ("GET", f"{PREFIX}/git/ref/heads/{BRANCH}"),
+        ("GET", f"{PREFIX}/git/ref/heads/main"),
+        ("POST", f"{PREFIX}/git/refs"),
+        ("PUT", f"{PREFIX}/contents/README.md"),
+        ("POST", f"{PREFIX}/pulls"),
+        ("POST", f"{PREFIX}/issues/1/labels"),
+    ]
+    reqs = fake.server.requests
+    assert all(r.headers["authorization"] == f"token {TOKEN}" for r in reqs)
+    assert reqs[2].param("ref") == "main"
+    assert reqs[5].json() == {"ref": f"refs/heads/{BRANCH}", "sha": main_sha}
+    put = reqs[6].json()
+    assert put["branch"] == BRANCH and put["sha"] == blob_sha(LIST.encode())
+    new_list = base64.b64decode(put["content"]).decode()
+    assert "https://arxiv.org/abs/2606.00001" in new_list
+    assert new_list.startswith("# Awesome LLM inference\n\nHand-written intro.\n") and new_list.endswith("Be nice.\n")
+    assert put["message"].startswith("curator: update the list (1 new paper)")
+    pull = reqs[7].json()
+    assert pull["base"] == "main" and pull["head"] == BRANCH and pull["title"] == put["message"].splitlines()[0]
+    assert "2606.00001" in pull["body"]
+    assert reqs[8].json() == ["curator", "automated"]
+    assert fake.text(BRANCH, "README.md") == new_list and fake.text("main", "README.md") == LIST
+    row = mem_db.execute("SELECT number, branch, state FROM pull_requests").fetchall()
+    assert row == [(1, BRANCH, "open")]
+    assert mem_db.execute("SELECT kind, key FROM pr_items").fetchall() == [("paper", "2606.00001")]
+
+
+def test_second_run_changes_nothing(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake)
+    head, start = fake.refs[BRANCH], len(fake.server.requests)
+
+    out = publish(mem_db, fake)
+
+    assert out.action == "up_to_date" and out.commit == ""
+    assert fake.refs[BRANCH] == head
+    assert [c for c in calls(fake, start) if c[0] != "GET"] == []
+    assert len(fake.pulls) == 1 and fake.pulls[1].state == "open"
+
+
+def test_new_paper_updates_the_same_pr(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake)
+    add_paper(mem_db, "2606.00002", "Another cache paper", published="2026-06-28")
+    start = len(fake.server.requests)
+
+    out = publish(mem_db, fake)
+
+    assert out.action == "updated" and out.pr_number == 1
+    assert [c for c in calls(fake, start) if c[0] != "GET"] == [
+        ("PUT", f"{PREFIX}/contents/README.md"), ("PATCH", f"{PREFIX}/pulls/1")]
+    assert len(fake.pulls) == 1
+    assert "2606.00002" in fake.text(BRANCH, "README.md") and "2 new papers" in fake.pulls[1].title
+    assert sorted(k for (k,) in mem_db.execute("SELECT key FROM pr_items")) == ["2606.00001", "2606.00002"]
+
+
+def test_unchanged_list_means_no_commit_and_no_pr(mem_db, fake):
+    out = publish(mem_db, fake)
+
+    assert out.action == "unchanged"
+    assert calls(fake) == [("GET", "/user"), ("GET", PREFIX), ("GET", f"{PREFIX}/contents/README.md")]
+    assert fake.pulls == {} and BRANCH not in fake.refs
+
+
+def test_maintainer_commit_is_not_overwritten_comment_mode(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake)
+    edited = fake.text(BRANCH, "README.md").replace("Be nice.", "Be very nice.")
+    maintainer_head = fake.push(BRANCH, "README.md", edited, login="alice")
+    add_paper(mem_db, "2606.00002", "Another cache paper")
+
+    out = publish(mem_db, fake)
+    again = publish(mem_db, fake)
+
+    assert out.action == "held" and out.pr_number == 1 and again.action == "held"
+    assert fake.refs[BRANCH] == maintainer_head
+    assert fake.text(BRANCH, "README.md") == edited
+    assert len(fake.pulls) == 1 and len(fake.pulls[1].comments) == 1  # said once, not every night
+    assert "not overwritten" in fake.pulls[1].comments[0]
+    assert ("PATCH", f"{PREFIX}/git/refs/heads/{BRANCH}") not in calls(fake)
+
+
+def test_maintainer_commit_new_branch_mode(mem_db, fake):
+    config = make_config(on_maintainer_edit="new_branch")
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake, config)
+    maintainer_head = fake.push(BRANCH, "README.md", "# mine\n", login="alice")
+    add_paper(mem_db, "2606.00002", "Another cache paper")
+
+    out = publish(mem_db, fake, config)
+    again = publish(mem_db, fake, config)
+
+    assert (out.action, out.branch, out.pr_number) == ("opened", f"{BRANCH}-2", 2)
+    assert again.action == "up_to_date" and again.pr_number == 2
+    assert fake.refs[BRANCH] == maintainer_head
+    assert fake.pulls[2].head == f"{BRANCH}-2" and "2606.00002" in fake.text(f"{BRANCH}-2", "README.md")
+    assert len([p for p in fake.pulls.values() if p.state == "open"]) == 2
+
+
+def test_closed_without_merge_rejects_and_never_proposes_again(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake)
+    fake.close(1)
+
+    out = publish(mem_db, fake)
+
+    assert out.rejected == 1 and out.action == "unchanged"
+    labels = mem_db.execute("SELECT source, status FROM paper_labels WHERE arxiv_id = '2606.00001' "
+                            "ORDER BY source").fetchall()
+    assert labels == [("classifier", "rejected"), ("maintainer", "rejected")]
+    assert mem_db.execute("SELECT state, merged FROM pull_requests").fetchall() == [("closed", 0)]
+    assert len(fake.pulls) == 1
+    add_paper(mem_db, "2606.00002", "A new one")
+    publish(mem_db, fake)
+    assert "2606.00001" not in fake.text(BRANCH, "README.md") and "2606.00002" in fake.text(BRANCH, "README.md")
+    assert "2606.00001" not in fake.pulls[2].body
+
+
+def test_merged_marks_papers_accepted(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake)
+    fake.merge(1)
+
+    out = publish(mem_db, fake)
+
+    assert out.accepted == 1 and out.action == "unchanged"
+    labels = mem_db.execute("SELECT source, status, category FROM paper_labels ORDER BY source").fetchall()
+    assert labels == [("classifier", "accepted", "caching"), ("maintainer", "accepted", "caching")]
+    assert mem_db.execute("SELECT state, merged FROM pull_requests").fetchall() == [("closed", 1)]
+
+
+def test_hostile_title_is_inert_in_list_body_and_commit(mem_db, fake):
+    add_paper(mem_db, "2606.00001", HOSTILE, authors=("@mallory", "x"))
+    publish(mem_db, fake)
+    put = next(r for r in fake.server.requests if r.method == "PUT").json()
+    new_list = fake.text(BRANCH, "README.md")
+
+    assert_inert(put["message"])
+    assert_inert(fake.pulls[1].body)
+    assert_inert(new_list.replace("<!-- curator:end papers-caching -->", "", 1))
+    region = new_list.split("<!-- curator:begin papers-caching -->")[1].split("<!-- curator:end papers-caching -->")[0]
+    assert len(region.strip().splitlines()) == 3  # header, rule, one row: the newline did not split it
+    assert new_list.endswith("## Contributing\n\nBe nice.\n")
+    assert "@" not in put["message"] and "#" not in put["message"]
+
+
+def test_chart_is_committed_beside_the_list(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    add_engine(mem_db, "vLLM", "vllm-project/vllm", [("2026-06-01", 1), ("2026-06-02", 3)])
+    publish(mem_db, fake)
+    svg = fake.text(BRANCH, "assets/star-history.svg")
+    start = len(fake.server.requests)
+
+    publish(mem_db, fake)
+
+    assert svg.startswith("<?xml")
+    assert [c for c in calls(fake, start) if c[0] != "GET"] == []
+
+
+def test_token_never_appears_in_errors(mem_db, fake):
+    client = connect(make_config(), "wrong-token", fake.server.url)
+    with pytest.raises(RunFailed) as info:
+        Publisher(client, mem_db, make_config()).run()
+    assert "401" in str(info.value) and "Bad credentials" in str(info.value)
+    assert "wrong-token" not in str(info.value) and TOKEN not in str(info.value)
+
+
+def test_missing_token_is_bad_input():
+    with pytest.raises(BadInput):
+        connect(make_config(), "", "http://127.0.0.1:9")
