@@ -90,7 +90,7 @@ class Publisher:
         body = prbody.body(self.db, self.config, report)
         target = self._choose_branch()
         if target.foreign and target.pr is not None:
-            self._hold(target.pr, new_text + body)
+            self._hold(target.pr, " ".join(target.foreign))
             out.action, out.branch, out.pr_number = "held", target.name, target.pr.number
             return out
         commit = self._write(target, base, new_text, title)
@@ -207,9 +207,9 @@ class Publisher:
             pr.add_to_labels(*missing)
         return pr.number, changed
 
-    def _hold(self, pr, content: str) -> None:
-        """Leave the maintainer's commits alone; say so once per distinct update."""
-        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+    def _hold(self, pr, foreign: str) -> None:
+        """Leave the maintainer's commits alone; say so once per set of their commits."""
+        digest = hashlib.sha256(foreign.encode("utf-8")).hexdigest()[:16]
         row = prs.pr_row(self.db, pr.number)
         if row is not None and row.get("held_digest") == digest:
             return

@@ -1,0 +1,89 @@
+"""`curator pr` from the command line: token handling, dry run, messages, exit codes."""
+from __future__ import annotations
+
+import pytest
+
+from curator.cli import main
+from db import open_db
+from tests.fakes.github_git import FakeGitHub
+from tests.reports.test_paper_regions import add_paper
+from tests.reports.test_publish import LIST, REPO
+
+TOKEN = "ghp_clitoken987654321"
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    db_path = tmp_path / "curator.db"
+    db = open_db(db_path)
+    add_paper(db, "2606.00001", "Prefix caching at scale")
+    db.conn.close()
+    cfg = tmp_path / "curator.toml"
+    cfg.write_text(f'[list]\nrepo = "{REPO}"\n[pr]\nseconds_between_requests = 0.0\nseconds_between_writes = 0.0\n')
+    fake = FakeGitHub(REPO, {"README.md": LIST}, token=TOKEN)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.delenv("CURATOR_GITHUB_API_URL", raising=False)
+    with fake.server:
+        monkeypatch.setenv("CURATOR_GITHUB_API_URL", fake.server.url)
+        yield {"args": ["--db", str(db_path), "--config", str(cfg)], "fake": fake, "tmp": tmp_path}
+
+
+def test_missing_token_is_a_one_line_error(env, monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_TOKEN")
+    assert main([*env["args"], "pr"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "GITHUB_TOKEN is not set" in err
+    assert env["fake"].server.requests == []
+
+
+def test_dry_run_writes_three_files_and_makes_no_request(env, capsys):
+    local = env["tmp"] / "README.md"
+    local.write_text(LIST)
+    out_dir = env["tmp"] / "out"
+
+    assert main([*env["args"], "pr", "--dry-run", str(out_dir), "--list", str(local)]) == 0
+
+    assert sorted(p.name for p in out_dir.iterdir()) == ["README.md", "list.diff", "pr-body.md"]
+    assert "https://arxiv.org/abs/2606.00001" in (out_dir / "README.md").read_text()
+    diff = (out_dir / "list.diff").read_text()
+    assert diff.startswith("--- a/README.md\n+++ b/README.md\n")
+    assert any(line.startswith("+") and "2606.00001" in line for line in diff.splitlines())
+    assert (out_dir / "pr-body.md").read_text().startswith("This update adds 1 paper")
+    assert env["fake"].server.requests == []
+    assert local.read_text() == LIST
+    assert "dry run: list changed" in capsys.readouterr().out
+
+
+def test_dry_run_needs_a_readable_list(env, capsys):
+    assert main([*env["args"], "pr", "--dry-run", str(env["tmp"] / "o"), "--list", str(env["tmp"] / "nope.md")]) == 2
+    assert "cannot read the list" in capsys.readouterr().err
+
+
+def test_run_twice_one_pr_then_up_to_date(env, capsys):
+    assert main([*env["args"], "pr"]) == 0
+    assert "opened pull request 1 on branch curator/update" in capsys.readouterr().out
+    assert main([*env["args"], "pr"]) == 0
+    assert "already up to date: no commit" in capsys.readouterr().out
+    assert len(env["fake"].pulls) == 1
+    db = open_db(env["args"][1])
+    assert [r[0] for r in db.execute("SELECT status FROM runs WHERE command = 'pr'")] == ["ok", "ok"]
+
+
+def test_unchanged_list_says_so(env, capsys):
+    db = open_db(env["args"][1])
+    with db.conn:
+        db.execute("DELETE FROM paper_labels")
+    db.conn.close()
+    assert main([*env["args"], "pr"]) == 0
+    assert capsys.readouterr().out.strip() == "list unchanged: no commit, no pull request"
+    assert [r.method for r in env["fake"].server.requests] == ["GET", "GET", "GET"]
+
+
+def test_rejected_token_fails_without_leaking_it(env, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_wrongsecret42")
+    assert main([*env["args"], "pr"]) == 1
+    err = capsys.readouterr().err
+    assert "401" in err and "ghp_wrongsecret42" not in err and err.count("\n") == 1
+    db = open_db(env["args"][1])
+    (status, error), = db.execute("SELECT status, error FROM runs WHERE command = 'pr'").fetchall()
+    assert status == "failed" and "Bad credentials" in error and "wrongsecret" not in error
