@@ -244,3 +244,20 @@ def test_token_never_appears_in_errors(mem_db, fake):
 def test_missing_token_is_bad_input():
     with pytest.raises(BadInput):
         connect(make_config(), "", "http://127.0.0.1:9")
+
+
+def test_branch_behind_base_is_rebuilt_on_the_new_base(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake)
+    fake.push("main", "CONTRIBUTING.md", "be nice\n", login="alice")  # main moved on, branch untouched
+    start = len(fake.server.requests)
+
+    out = publish(mem_db, fake)
+
+    assert out.action == "updated" and out.pr_number == 1 and len(fake.pulls) == 1
+    writes = [c for c in calls(fake, start) if c[0] != "GET"]
+    assert writes == [("PATCH", f"{PREFIX}/git/refs/heads/{BRANCH}"), ("PUT", f"{PREFIX}/contents/README.md")]
+    patch = next(r for r in fake.server.requests[start:] if r.method == "PATCH").json()
+    assert patch["force"] is True
+    assert fake.text(BRANCH, "CONTRIBUTING.md") == "be nice\n"
+    assert "2606.00001" in fake.text(BRANCH, "README.md")
