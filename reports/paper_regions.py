@@ -14,23 +14,11 @@ from curator.config import CATEGORIES
 from db import prs
 from reports import escape
 from reports.chart import CHART_PATH
+from reports.taxonomy import HEADINGS as CATEGORY_HEADINGS
 
 RECENT_LIMIT = 25
 TITLE_CHARS = 200
 
-# category -> the list heading its table goes under (matched ignoring emoji)
-CATEGORY_HEADINGS = {
-    "batch_optimization": "Batch Optimization",
-    "parallelism": "Parallelism",
-    "quantization": "Quantization",
-    "pruning": "Pruning",
-    "sparsity": "Sparsity Optimization",
-    "fine_tuning": "Fine-Tuning",
-    "caching": "Caching",
-    "attention_optimization": "Attention Optimization",
-    "sampling_optimization": "Sampling Optimization",
-    "structured_outputs": "Structured Outputs",
-}
 CANDIDATES_HEADING = "Open Source Inference Engines"
 CHART_HEADING = "Overview of LLM Inference Engines"
 
