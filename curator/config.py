@@ -65,6 +65,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_bytes": 2_000_000,
         "deadline_seconds": 20.0,
         "user_agent": "curator/0.1 (+https://github.com/curator-bot/curator; awesome-list updater)",
+        "max_redirects": 5,
+        "max_pages": 3,
     },
     "classifier": {
         "model": "sentence-transformers/all-MiniLM-L6-v2",
@@ -93,6 +95,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "releases_cap": 100,
         "stars_growth_cap": 5000,
         "response_hours_cap": 720,
+        # Ease-of-Deployment: points of the easiest install method + a bonus per other method
+        "install_pip": 70,
+        "install_homebrew": 70,
+        "install_conda": 60,
+        "install_docker": 60,
+        "install_apt": 60,
+        "install_binary": 60,
+        "install_source": 25,
+        "install_breadth_bonus": 10,
     },
 }
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from curator.commands.crawl import crawl
+from curator.commands.crawl_web import web as crawl_web
 from curator.commands.pr import pr
+from curator.commands.score import score
 from curator.commands.serve import serve
 
 # one line per command module, in the order of the nightly pipeline
 COMMANDS: list = [crawl]
 COMMANDS.append(serve)
 COMMANDS.append(pr)
+crawl.add_command(crawl_web)
+COMMANDS.append(score)

@@ -1,0 +1,232 @@
+"""Engine scores from crawled signals and GitHub statistics: model-free maths.
+
+``score_engine(signals, stats, weights)`` returns an :class:`EngineScore`
+with the totals and a ``components`` dict naming every input, its value, its
+weight and, when missing, why. Nothing here knows any engine by name.
+
+**Documentation** (``docs_score`` 0-1) = sum of
+  docs site found (a docs page fetched, or a docs link in the README) 0.30,
+  quick start 0.20, API reference 0.20, tutorials/examples/guides 0.15,
+  navigation depth 0.15 * min(1, log(1+entries)/log(1+50)).
+``docs_level``: ``missing`` < 0.15 <= ``simple`` < 0.45 <= ``moderate`` < 0.75 <= ``detailed``.
+
+**Community** (``community_score`` 0-1) = chat (Discord, Slack or WeChat) 0.35,
+  forum (Discourse, GitHub Discussions - from the page or ``has_discussions``
+  of repo_stats -, a forum site, Reddit) 0.30, meetups/events 0.20, X/Twitter 0.15.
+  ``sns`` = chat present, ``forum`` = forum present, ``meetup`` = meetups present.
+
+**Activity** (``activity_score`` 0-1), from the latest ``repo_stats`` row,
+  combined as the OpenSSF criticality score does:
+  ``sum(w_i * s_i) / sum(w_i)`` over the signals present, with
+  ``s_i = log(1+x_i) / log(1+max(x_i, cap_i))`` (caps: ``scoring.*_cap``):
+  contributors w=2, commits in 90 days w=1, releases (count) w=0.5,
+  star growth over ~30 days (from repo_stats history, scaled to 30 days) w=1,
+  median first response to issues w=1 where lower is better:
+  ``s = 1 - log(1+h)/log(1+max(h, cap))``.
+
+**Ease-of-Use** (0-100) = 100 * weighted mean of docs, community and activity
+  with ``scoring.docs_weight`` / ``community_weight`` / ``activity_weight``;
+  a part with no data (null) is left out and the other weights renormalised.
+
+**Ease-of-Deployment** (0-100) = min(100, best method + 10 per other method),
+  method points: pip 70, homebrew 70, conda 60, docker 60, apt 60, prebuilt
+  binary 60, source build 25 (``scoring.install_*`` settings, and
+  ``scoring.install_breadth_bonus``). No install signal read at all: null.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import Any
+
+DOCS_PARTS = {"docs_site": 0.30, "quick_start": 0.20, "api_reference": 0.20, "tutorials": 0.15, "navigation": 0.15}
+NAV_CAP = 50
+DOCS_LEVELS = ((0.75, "detailed"), (0.45, "moderate"), (0.15, "simple"), (0.0, "missing"))
+COMMUNITY_PARTS = {"chat": 0.35, "forum": 0.30, "meetup": 0.20, "twitter": 0.15}
+ACTIVITY_WEIGHTS = {"contributors": 2.0, "commits_90d": 1.0, "releases": 0.5, "stars_growth_30d": 1.0,
+                    "median_first_response_hours": 1.0}
+INSTALL_METHODS = ("pip", "conda", "docker", "homebrew", "apt", "binary", "source")
+
+
+@dataclass
+class Weights:
+    docs: float = 0.4
+    community: float = 0.25
+    activity: float = 0.35
+    caps: dict[str, float] = field(default_factory=lambda: {
+        "contributors": 1000, "commits_90d": 2000, "releases": 100, "stars_growth_30d": 5000,
+        "median_first_response_hours": 720})
+    install: dict[str, float] = field(default_factory=lambda: {
+        "pip": 70, "homebrew": 70, "conda": 60, "docker": 60, "apt": 60, "binary": 60, "source": 25})
+    breadth_bonus: float = 10
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any]) -> "Weights":
+        w = cls(docs=section["docs_weight"], community=section["community_weight"],
+                activity=section["activity_weight"])
+        w.caps = {"contributors": section["contributors_cap"], "commits_90d": section["commits_90d_cap"],
+                  "releases": section["releases_cap"], "stars_growth_30d": section["stars_growth_cap"],
+                  "median_first_response_hours": section["response_hours_cap"]}
+        for method in INSTALL_METHODS:
+            w.install[method] = section.get(f"install_{method}", w.install[method])
+        w.breadth_bonus = section.get("install_breadth_bonus", w.breadth_bonus)
+        return w
+
+
+@dataclass
+class EngineScore:
+    ease_of_use: float | None
+    docs_level: str | None
+    sns: bool | None
+    forum: bool | None
+    meetup: bool | None
+    ease_of_deployment: float | None
+    docs_score: float | None
+    community_score: float | None
+    activity_score: float | None
+    components: dict[str, Any]
+
+
+def capped_log(x: float, cap: float) -> float:
+    """OpenSSF criticality: log(1+x)/log(1+max(x, cap)), in [0, 1]."""
+    x = max(0.0, float(x))
+    denom = math.log1p(max(x, cap))
+    return 0.0 if denom == 0 else math.log1p(x) / denom
+
+
+def docs_part(sig: dict | None) -> tuple[float | None, str | None, dict]:
+    if sig is None:
+        return None, None, {"reason": "no README or page read"}
+    nav = int(sig.get("nav_entries") or 0)
+    present = {
+        "docs_site": bool(sig.get("docs_site_fetched") or sig.get("docs_links") or sig.get("is_docs_page")),
+        "quick_start": bool(sig.get("quick_start")),
+        "api_reference": bool(sig.get("api_reference")),
+        "tutorials": bool(sig.get("tutorials")),
+    }
+    parts = {k: {"present": v, "weight": DOCS_PARTS[k], "points": DOCS_PARTS[k] * v} for k, v in present.items()}
+    nav_s = min(1.0, capped_log(nav, NAV_CAP))
+    parts["navigation"] = {"entries": nav, "cap": NAV_CAP, "weight": DOCS_PARTS["navigation"],
+                           "points": DOCS_PARTS["navigation"] * nav_s}
+    score = round(sum(p["points"] for p in parts.values()), 4)
+    level = next(name for floor, name in DOCS_LEVELS if score >= floor)
+    return score, level, parts
+
+
+def community_part(sig: dict | None, stats: dict | None) -> tuple[float | None, dict, dict]:
+    channels = (sig or {}).get("channels") or {}
+    discussions = bool(stats and stats.get("has_discussions"))
+    if sig is None and stats is None:
+        return None, {}, {"reason": "no README, page or GitHub data"}
+    present = {
+        "chat": any(k in channels for k in ("discord", "slack", "wechat")),
+        "forum": "forum" in channels or discussions,
+        "meetup": "meetup" in channels,
+        "twitter": "twitter" in channels,
+    }
+    parts = {k: {"present": v, "weight": COMMUNITY_PARTS[k], "points": COMMUNITY_PARTS[k] * v}
+             for k, v in present.items()}
+    parts["forum"]["github_discussions_enabled"] = discussions
+    parts["channels_seen"] = sorted(channels)
+    score = round(sum(COMMUNITY_PARTS[k] * present[k] for k in COMMUNITY_PARTS), 4)
+    return score, present, parts
+
+
+def activity_part(inputs: dict[str, float | None], weights: Weights) -> tuple[float | None, dict]:
+    parts: dict[str, dict] = {}
+    total = weight_sum = 0.0
+    for name, w in ACTIVITY_WEIGHTS.items():
+        x, cap = inputs.get(name), weights.caps[name]
+        if x is None:
+            parts[name] = {"value": None, "weight": w, "cap": cap, "score": None, "reason": "not measured"}
+            continue
+        s = capped_log(x, cap)
+        if name == "median_first_response_hours":
+            s = 1.0 - s  # faster answers are better
+        parts[name] = {"value": x, "weight": w, "cap": cap, "score": round(s, 4)}
+        total += w * s
+        weight_sum += w
+    if weight_sum == 0:
+        return None, parts
+    return round(total / weight_sum, 4), parts
+
+
+def deployment_part(sig: dict | None, weights: Weights) -> tuple[float | None, dict]:
+    if sig is None:
+        return None, {"reason": "no README or page read"}
+    methods = sorted(m for m in (sig.get("install") or {}) if m in weights.install)
+    points = {m: weights.install[m] for m in methods}
+    if not methods:
+        return 0.0, {"methods": [], "points": {}, "best": 0, "breadth_bonus": weights.breadth_bonus}
+    best = max(points.values())
+    score = min(100.0, best + weights.breadth_bonus * (len(methods) - 1))
+    return round(score, 2), {"methods": methods, "points": points, "best": best,
+                             "breadth_bonus": weights.breadth_bonus}
+
+
+def activity_inputs(history: list[dict], today: str | None = None) -> dict[str, float | None]:
+    """Activity inputs from a repo's repo_stats rows (any order)."""
+    rows = sorted(history, key=lambda r: r["date"])
+    if not rows:
+        return {name: None for name in ACTIVITY_WEIGHTS}
+    latest = rows[-1]
+    out: dict[str, float | None] = {k: latest.get(k) for k in
+                                    ("contributors", "commits_90d", "releases", "median_first_response_hours")}
+    out["stars_growth_30d"] = stars_growth(rows)
+    return out
+
+
+def stars_growth(rows: list[dict], window_days: int = 30, min_days: int = 7) -> float | None:
+    """Stars gained over ~30 days, from the oldest row within the window (or the
+    closest one before it), scaled to 30 days; None under a week of history."""
+    latest = rows[-1]
+    if latest.get("stars") is None:
+        return None
+    end = Date.fromisoformat(latest["date"][:10])
+    base = None
+    for row in rows[:-1]:
+        if row.get("stars") is None:
+            continue
+        age = (end - Date.fromisoformat(row["date"][:10])).days
+        if age >= min_days and (base is None or abs(age - window_days) < abs(base[0] - window_days)):
+            base = (age, row["stars"])
+    if base is None:
+        return None
+    days, stars = base
+    return max(0.0, (latest["stars"] - stars) * window_days / days)
+
+
+def score_engine(signals: dict | None, stats_history: list[dict], weights: Weights) -> EngineScore:
+    """All scores of one engine; ``signals`` is the merged web/README signals dict."""
+    latest = sorted(stats_history, key=lambda r: r["date"])[-1] if stats_history else None
+    docs, level, docs_c = docs_part(signals)
+    community, present, comm_c = community_part(signals, latest)
+    inputs = activity_inputs(stats_history)
+    activity, act_c = activity_part(inputs, weights)
+    deploy, dep_c = deployment_part(signals, weights)
+    parts = {"docs": (docs, weights.docs), "community": (community, weights.community),
+             "activity": (activity, weights.activity)}
+    used = {k: w for k, (v, w) in parts.items() if v is not None and w > 0}
+    ease = None
+    if used:
+        ease = round(100 * sum(parts[k][0] * w for k, w in used.items()) / sum(used.values()), 2)
+    components = {
+        "ease_of_use": {"formula": "100 * sum(w_part * part) / sum(w_part) over parts with data",
+                        "weights": {k: w for k, (_, w) in parts.items()},
+                        "used": sorted(used), "missing": sorted(k for k, (v, _) in parts.items() if v is None)},
+        "docs": {"score": docs, "level": level, "parts": docs_c},
+        "community": {"score": community, "parts": comm_c},
+        "activity": {"score": activity, "parts": act_c,
+                     "stats_date": latest["date"] if latest else None,
+                     **({} if latest else {"reason": "no repo_stats (no repo or not crawled)"})},
+        "ease_of_deployment": {"score": deploy, **dep_c},
+    }
+    return EngineScore(
+        ease_of_use=ease, docs_level=level,
+        sns=present.get("chat") if present else None,
+        forum=present.get("forum") if present else None,
+        meetup=present.get("meetup") if present else None,
+        ease_of_deployment=deploy, docs_score=docs, community_score=community,
+        activity_score=activity, components=components,
+    )

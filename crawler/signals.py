@@ -1,0 +1,296 @@
+"""What a page or README says about an engine: pure text analysis, no I/O.
+
+``from_html(html, url)`` and ``from_markdown(text, url)`` return a
+:class:`Signals` dataclass; ``merge`` combines several. Only visible text and
+link targets are read: ``script``, ``style``, ``noscript``, ``template`` and
+comments are dropped, and a ``<meta http-equiv=refresh>`` is neither followed
+nor counted.
+
+Community channels (each with the evidence URLs or words):
+
+- ``discord``: links to discord.gg / discord.com / discordapp.com;
+- ``slack``: links to slack.com or a ``slack.`` host;
+- ``forum``: Discourse (``discourse`` host, a ``discuss.``/``forum(s).``/
+  ``community.`` host), GitHub Discussions (``github.com/O/R/discussions``),
+  Reddit (``reddit.com/r/``), or a link whose text names a forum;
+- ``meetup``: meetup.com, lu.ma / luma.com, eventbrite, or a link/heading
+  naming a meetup, office hours or an event/summit/conference;
+- ``twitter``: twitter.com / x.com; ``wechat``: weixin.qq.com or "WeChat".
+
+Documentation: ``docs_links`` (docs.* hosts, readthedocs.io, ``/docs`` paths,
+``*.github.io`` docs), ``nav_entries`` (links inside ``nav``, sidebars or
+tables of contents, HTML only), ``api_reference``, ``quick_start``,
+``tutorials`` (words in headings and link texts).
+
+Install methods (in code and text): ``pip`` (``pip install``, ``uv pip
+install``, ``pipx install``), ``conda`` (``conda install``, ``mamba install``,
+conda-forge), ``docker`` (``docker run/pull/build/compose``, container
+registries), ``homebrew`` (``brew install X``,
+"via brew"), ``apt`` (``apt install X``,
+``apt-get install X``, an APT repository), ``binary`` (prebuilt binaries, release downloads,
+``curl ... | sh`` installers, winget), ``source`` (build from source, ``git
+clone`` followed by ``cmake``/``make``/``pip install -e``/``cargo build``/
+``go build``, ``make install``, "build X locally"). ``brew``/``apt`` lines
+that only install common build dependencies (cmake, gcc, ``*-dev``...) do not
+count as an install method of the engine.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment
+
+CHANNELS = ("discord", "slack", "forum", "meetup", "twitter", "wechat")
+INSTALL_METHODS = ("pip", "conda", "docker", "homebrew", "apt", "binary", "source")
+MAX_EVIDENCE = 3
+
+_MD_LINK = re.compile(r"\[([^\]]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_REF = re.compile(r"^\s{0,3}\[([^\]]{1,300})\]:\s*<?(\S+?)>?\s*$", re.M)
+_BARE_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+_INSTALL_PATTERNS = {
+    "pip": [r"\b(?:uv\s+)?pip3?\s+install\b", r"\bpipx\s+install\b", r"\bpython3?\s+-m\s+pip\s+install\b"],
+    "conda": [r"\b(?:conda|mamba|micromamba)\s+install\b", r"\bconda-forge\b"],
+    "docker": [r"\bdocker\s+(?:run|pull|build|compose)\b", r"\bdocker-compose\b", r"\bpodman\s+run\b",
+               r"\bhub\.docker\.com/", r"\b(?:ghcr|nvcr)\.io/", r"\bdocker image\b"],
+    "homebrew": [r"\b(?:via|with|using)\s+\[?(?:home)?brew\b", r"\bhomebrew\s+formula\b"],
+    "apt": [r"\bapt\s+repositor(?:y|ies)\b"],
+    "binary": [r"\bpre-?built\s+(?:binar|package|wheel|release)", r"\bbinar(?:y|ies)\s+(?:release|download)",
+               r"\bdownload\s+(?:the\s+)?(?:latest\s+)?(?:release|binar|installer)", r"/releases/(?:latest|download)\b",
+               r"\bcurl\s+[^\n|]*install[^\n|]*\|\s*(?:ba|z)?sh\b", r"\bwinget\s+install\b",
+               r"\bdownload\s+(?:the\s+)?\w*\s*installer\b"],
+    "source": [r"\bbuild(?:ing)?\s+[\w.`-]+\s+locally\b", r"\bmake\s+install\b", r"\b(?:build|install(?:ing)?|compil(?:e|ing))\s+(?:\w+\s+)?from\s+(?:the\s+)?source\b",
+               r"\bgit\s+clone\b[\s\S]{0,400}?\b(?:cmake|make\b|pip3?\s+install\s+(?:-e|--editable|\.)|"
+               r"cargo\s+build|go\s+build|python3?\s+setup\.py|bazel\s+build)"],
+}
+_INSTALL_RE = {k: re.compile("|".join(v), re.I) for k, v in _INSTALL_PATTERNS.items()}
+
+# Packages a README installs as build dependencies, not the engine itself.
+_BUILD_DEPS = frozenset("""build-essential cmake git git-lfs gcc g++ clang llvm make ninja ninja-build
+pkg-config protobuf protobuf-compiler protoc wget curl ccache python3 python3-pip python3-venv
+python3-dev openssl libomp rust go coreutils unzip gfortran swig libopenblas-dev sudo ffmpeg
+libgl1 nvidia-container-toolkit""".split())
+_PKG_INSTALL = re.compile(r"\b(brew|apt(?:-get)?)\s+install\s+([^\n&;|`]*)", re.I)
+
+
+def _package_installs(text: str) -> dict[str, str]:
+    """``brew install X`` / ``apt install X`` lines whose X is not a build dependency."""
+    found: dict[str, str] = {}
+    for tool, args in _PKG_INSTALL.findall(text):
+        packages = [a for a in args.split() if not a.startswith("-") and a != "sudo"]
+        engine_pkgs = [p for p in packages if p.lower() not in _BUILD_DEPS and not p.lower().endswith("-dev")]
+        if engine_pkgs:
+            method = "homebrew" if tool.lower() == "brew" else "apt"
+            found.setdefault(method, f"{tool} install {engine_pkgs[0]}"[:80])
+    return found
+
+
+_API_RE = re.compile(r"\bapi\s*(?:reference|references|docs|documentation)\b|\bpython\s+api\b|\bapi\b", re.I)
+_QUICK_RE = re.compile(r"\bquick\s*-?\s*start\b|\bgetting\s+started\b|\bget\s+started\b|\bquick\s+tour\b", re.I)
+_TUTORIAL_RE = re.compile(r"\btutorials?\b|\bexamples?\b|\bcookbook\b|\bhow-?to\b|\bguides?\b", re.I)
+_FORUM_TEXT = re.compile(r"\bforums?\b|\bdiscourse\b|\bdiscussions?\b", re.I)
+_MEETUP_TEXT = re.compile(r"\bmeet-?ups?\b|\boffice\s+hours\b|\bsummit\b|\bconference\b|\bhackathon\b|\bevents?\b", re.I)
+_WECHAT_TEXT = re.compile(r"\bwe-?chat\b|微信", re.I)
+_DOCS_TEXT = re.compile(r"\bdocumentation\b|\bdocs\b", re.I)
+
+
+@dataclass
+class Signals:
+    channels: dict[str, list[str]] = field(default_factory=dict)  # kind -> evidence
+    install: dict[str, list[str]] = field(default_factory=dict)  # method -> evidence
+    docs_links: list[str] = field(default_factory=list)
+    nav_entries: int = 0
+    api_reference: bool = False
+    quick_start: bool = False
+    tutorials: bool = False
+    is_docs_page: bool = False
+    headings: int = 0
+    text_chars: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Signals":
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+def _add(target: dict[str, list[str]], key: str, evidence: str) -> None:
+    items = target.setdefault(key, [])
+    if evidence not in items and len(items) < MAX_EVIDENCE:
+        items.append(evidence)
+
+
+def _channel_of(url: str, label: str) -> str | None:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    path = parts.path.lower()
+    if host.endswith(("discord.gg", "discord.com", "discordapp.com")):
+        return "discord"
+    if host == "slack.com" or host.endswith(".slack.com") or host.startswith("slack."):
+        return "slack"
+    if host.endswith(("twitter.com", "x.com")) and host in ("twitter.com", "x.com", "www.twitter.com", "www.x.com",
+                                                            "mobile.twitter.com"):
+        return "twitter"
+    if host.endswith("weixin.qq.com") or _WECHAT_TEXT.search(label):
+        return "wechat"
+    if host.endswith("github.com") and re.match(r"^/[^/]+/[^/]+/discussions(?:/|$)", path):
+        return "forum"
+    if host.endswith("reddit.com") and path.startswith("/r/"):
+        return "forum"
+    if "discourse" in host or host.split(".")[0] in ("discuss", "forum", "forums", "community", "discourse"):
+        return "forum"
+    if host.endswith(("meetup.com", "lu.ma", "luma.com", "eventbrite.com")):
+        return "meetup"
+    if label and _MEETUP_TEXT.search(label):
+        return "meetup"
+    if label and _FORUM_TEXT.search(label) and not host.endswith("github.com"):
+        return "forum"
+    return None
+
+
+def _is_docs_url(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    path = parts.path.lower()
+    if host.endswith("readthedocs.io") or host.startswith(("docs.", "doc.", "documentation.")):
+        return True
+    if host.endswith("github.com"):
+        return False
+    return bool(re.search(r"(?:^|/)(?:docs?|documentation)(?:/|$)", path))
+
+
+def _scan_links(sig: Signals, links: list[tuple[str, str]]) -> None:
+    for label, url in links:
+        if not url.startswith(("http://", "https://")):
+            continue
+        kind = _channel_of(url, label)
+        if kind:
+            _add(sig.channels, kind, url)
+        if _is_docs_url(url) or (label and _DOCS_TEXT.search(label) and "github.com" not in url):
+            if url not in sig.docs_links and len(sig.docs_links) < 10:
+                sig.docs_links.append(url)
+        _scan_words(sig, label)
+
+
+def _scan_words(sig: Signals, text: str) -> None:
+    if not text:
+        return
+    if _API_RE.search(text) and re.search(r"reference|docs|documentation|python api", text, re.I):
+        sig.api_reference = True
+    if _QUICK_RE.search(text):
+        sig.quick_start = True
+    if _TUTORIAL_RE.search(text):
+        sig.tutorials = True
+
+
+def _scan_text(sig: Signals, text: str, headings: list[str]) -> None:
+    for method, pattern in _INSTALL_RE.items():
+        match = pattern.search(text)
+        if match:
+            _add(sig.install, method, " ".join(match.group(0).split())[:80])
+    for method, evidence in _package_installs(text).items():
+        _add(sig.install, method, evidence)
+    for heading in headings:
+        _scan_words(sig, heading)
+        if _MEETUP_TEXT.search(heading) and re.search(r"meet-?up|office hours", heading, re.I):
+            _add(sig.channels, "meetup", f"heading: {heading[:60]}")
+    if _WECHAT_TEXT.search(text):
+        _add(sig.channels, "wechat", "text: WeChat")
+    sig.headings += len(headings)
+    sig.text_chars += len(text)
+
+
+def from_markdown(text: str, base_url: str | None = None) -> Signals:
+    """Signals of a README (Markdown, possibly with inline HTML)."""
+    sig = Signals()
+    links = [(label, _absolute(url, base_url)) for label, url in _MD_LINK.findall(text)]
+    links += [(label, _absolute(url, base_url)) for label, url in _MD_REF.findall(text)]
+    html_part = BeautifulSoup(text, "html.parser") if "<" in text else None
+    if html_part is not None:
+        for a in html_part.find_all("a", href=True):
+            links.append((a.get_text(" ", strip=True), _absolute(a["href"], base_url)))
+    seen = {url for _, url in links}
+    links += [("", url.rstrip(".,;")) for url in _BARE_URL.findall(text) if url.rstrip(".,;") not in seen]
+    headings = [h for h in _MD_HEADING.findall(text)]
+    if html_part is not None:
+        headings += [h.get_text(" ", strip=True) for h in html_part.find_all(re.compile(r"^h[1-6]$"))]
+    _scan_links(sig, links)
+    _scan_text(sig, _strip_html_noise(text), headings)
+    return sig
+
+
+def from_html(html: str, url: str | None = None) -> Signals:
+    """Signals of a web page: visible text, headings and links only."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "embed"]):
+        tag.decompose()
+    for meta in soup.find_all("meta"):
+        meta.decompose()  # meta refresh and friends: never followed
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    sig = Signals()
+    links = [(a.get_text(" ", strip=True), _absolute(a["href"], url)) for a in soup.find_all("a", href=True)]
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    _scan_links(sig, links)
+    text = soup.get_text("\n", strip=True)
+    _scan_text(sig, text, headings)
+    sig.nav_entries = _nav_entries(soup)
+    sig.is_docs_page = bool(url and _is_docs_url(url)) or sig.nav_entries >= 10 and sig.api_reference
+    return sig
+
+
+def _nav_entries(soup: BeautifulSoup) -> int:
+    """Links inside navigation structures: nav, role=navigation, sidebars, TOCs."""
+    hrefs: set[str] = set()
+    containers = soup.find_all("nav") + soup.find_all(attrs={"role": "navigation"})
+    marker = re.compile(r"sidebar|toctree|\btoc\b|navigation|menu|sphinxsidebar|md-nav", re.I)
+    containers += soup.find_all(class_=marker) + soup.find_all(id=marker)
+    for box in containers:
+        for a in box.find_all("a", href=True):
+            hrefs.add(a["href"].split("#")[0] or a["href"])
+    return len(hrefs)
+
+
+def merge(parts: list[Signals]) -> Signals:
+    out = Signals()
+    for sig in parts:
+        for kind, ev in sig.channels.items():
+            for e in ev:
+                _add(out.channels, kind, e)
+        for method, ev in sig.install.items():
+            for e in ev:
+                _add(out.install, method, e)
+        for link in sig.docs_links:
+            if link not in out.docs_links and len(out.docs_links) < 10:
+                out.docs_links.append(link)
+        out.nav_entries = max(out.nav_entries, sig.nav_entries)
+        out.api_reference |= sig.api_reference
+        out.quick_start |= sig.quick_start
+        out.tutorials |= sig.tutorials
+        out.is_docs_page |= sig.is_docs_page
+        out.headings += sig.headings
+        out.text_chars += sig.text_chars
+    return out
+
+
+def docs_candidate(sig: Signals, page_url: str | None = None) -> str | None:
+    """The first documentation link worth fetching (a docs root), if any."""
+    for link in sig.docs_links:
+        parts = urlsplit(link)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return link
+    return None
+
+
+def _absolute(url: str, base: str | None) -> str:
+    url = url.strip()
+    return urljoin(base, url) if base else url
+
+
+def _strip_html_noise(text: str) -> str:
+    return re.sub(r"<(script|style)\b[\s\S]*?</\1\s*>", " ", text, flags=re.I)

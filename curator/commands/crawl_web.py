@@ -1,0 +1,52 @@
+"""`curator crawl web`: engines' READMEs, docs pages and homepages -> web_signals."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from curator.app import pass_app
+
+
+@click.command("web")
+@click.option("--engine", "engines", multiple=True, help="Only this engine (repeatable).")
+@click.option("--readme-only", is_flag=True, help="Read stored READMEs only; fetch no page.")
+@pass_app
+def web(app, engines: tuple[str, ...], readme_only: bool) -> None:
+    """Detect docs, community channels and install methods of every engine."""
+    from crawler.web import SafeFetcher, crawl_engine
+    from db.runs import now_iso
+    from db.web import engines_to_crawl, save_web_signals
+
+    cfg = app.config["web"]
+    with app.run("crawl web") as run:
+        rows = engines_to_crawl(app.db)
+        if engines:
+            rows = [r for r in rows if r["name"] in set(engines)]
+        fetcher = None if readme_only else SafeFetcher(
+            cfg["user_agent"], connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
+            max_bytes=cfg["max_bytes"], deadline_seconds=cfg["deadline_seconds"],
+            max_redirects=cfg["max_redirects"])
+        today = now_iso()[:10]
+        with click.progressbar(rows, label="crawl web", file=sys.stderr) if app.show_progress \
+                else _plain(rows) as bar:
+            for row in bar:
+                results = crawl_engine(fetcher, repo=row["repo"], readme=row["readme"], homepage=row["homepage"],
+                                       docs_url=row["docs_url"], max_pages=cfg["max_pages"])
+                save_web_signals(app.db, row["name"], today, [r.__dict__ for r in results])
+                run.add("engines")
+                for r in results:
+                    run.add(r.status)
+        app.echo(f"crawl web: {len(rows)} engines, " + ", ".join(
+            f"{k} {v}" for k, v in sorted(run.counts.items()) if k != "engines"))
+
+
+class _plain:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __enter__(self):
+        return self.rows
+
+    def __exit__(self, *exc):
+        return False
