@@ -124,9 +124,21 @@ class Publisher:
     # --- branch -----------------------------------------------------------------
 
     def _choose_branch(self) -> _Branch:
+        """The bot branch, or with ``new_branch`` one free of maintainers' commits.
+
+        With ``new_branch``, a still-open PR of ours on another branch is kept
+        updated rather than a further one opened.
+        """
         name = self.pr_cfg["branch"]
         first = self._inspect(name)
-        if not first.foreign or first.pr is None or self.pr_cfg["on_maintainer_edit"] == "comment":
+        if self.pr_cfg["on_maintainer_edit"] == "comment" or (first.pr is not None and not first.foreign):
+            return first  # in comment mode a held branch is handled by the caller
+        for row in reversed(prs.open_prs(self.db)):
+            if row["branch"] != name:
+                other = self._inspect(row["branch"])
+                if other.pr is not None and not other.foreign:
+                    return other
+        if first.pr is None:
             return first
         for n in range(2, MAX_SUFFIX + 1):
             candidate = self._inspect(f"{name}-{n}")

@@ -261,3 +261,20 @@ def test_branch_behind_base_is_rebuilt_on_the_new_base(mem_db, fake):
     assert patch["force"] is True
     assert fake.text(BRANCH, "CONTRIBUTING.md") == "be nice\n"
     assert "2606.00001" in fake.text(BRANCH, "README.md")
+
+
+def test_new_branch_mode_keeps_updating_its_pr_after_the_held_one_closes(mem_db, fake):
+    config = make_config(on_maintainer_edit="new_branch")
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake, config)
+    fake.push(BRANCH, "README.md", "# mine\n", login="alice")
+    add_paper(mem_db, "2606.00002", "Another cache paper")
+    publish(mem_db, fake, config)  # opens PR 2 on curator/update-2
+    fake.close(1)
+    add_paper(mem_db, "2606.00003", "Third cache paper")
+
+    out = publish(mem_db, fake, config)
+
+    assert (out.action, out.branch, out.pr_number) == ("updated", f"{BRANCH}-2", 2)
+    assert [p.number for p in fake.pulls.values() if p.state == "open"] == [2]
+    assert "2606.00003" in fake.text(f"{BRANCH}-2", "README.md")
