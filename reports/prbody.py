@@ -142,9 +142,10 @@ def _render(table: Table, cap: int | None) -> str:
 
 def _dataset_note(config) -> str:
     return ("### Open the dataset\n\n"
-            "Every paper, score and star count behind this update is in the SQLite database of the nightly run "
-            "(the `curator-db` artifact). Browse it with `curator serve --db curator.db`, "
-            "or with `datasette curator.db`.")
+            "Every paper, score and star count behind this update is in the SQLite database: "
+            "`curator.db.gz` on the `curator-data` release of the curator repository, or the `curator-db` "
+            "artifact of the nightly run. Unpack it and browse it with `curator serve --db curator.db` "
+            "(or `datasette curator.db`).")
 
 
 def _paper_link(paper: dict[str, Any]) -> str:

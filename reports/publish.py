@@ -76,7 +76,7 @@ class Publisher:
             raise RunFailed(f"GitHub answered {exc.status}: {_message(exc)}") from None
 
     def _run(self) -> Outcome:
-        self.bot = self.pr_cfg["bot_login"] or self.gh.get_user().login
+        self.bot = self.pr_cfg["bot_login"] or self._own_login()
         self.repo = self.gh.get_repo(self.list_cfg["repo"])
         accepted, rejected = self.sync_decisions()
         base = self.repo.get_contents(self.list_cfg["path"], ref=self.list_cfg["branch"])
@@ -103,6 +103,19 @@ class Publisher:
         else:
             out.action = "updated" if (commit or changed) else "up_to_date"
         return out
+
+    def _own_login(self) -> str | None:
+        """The token's login; None for a GitHub App token (GET /user is 403 for those).
+
+        Without it, the author of our open PR stands for the bot (see ``_inspect``).
+        """
+        try:
+            return self.gh.get_user().login
+        except GithubException as exc:
+            if exc.status != 403:
+                raise
+            log.info("GET /user refused (%s); set pr.bot_login to name the bot", exc.status)
+            return None
 
     # --- decisions ------------------------------------------------------------
 
@@ -156,13 +169,9 @@ class Publisher:
                                     base=self.list_cfg["branch"])
         pr = next(iter(pulls), None)
         cmp = self.repo.compare(self.list_cfg["branch"], name)
-        foreign = [c.sha for c in cmp.commits if not self._by_bot(c)]
+        bot = self.bot or (pr.user.login if pr is not None else None)
+        foreign = [c.sha for c in cmp.commits if not _by(c, bot)]
         return _Branch(name, sha, ref, pr, foreign, cmp.behind_by)
-
-    def _by_bot(self, commit) -> bool:
-        author = commit.author.login if commit.author else None
-        committer = commit.committer.login if commit.committer else None
-        return author == self.bot and committer in (self.bot, "web-flow")
 
     def _write(self, target: _Branch, base, new_text: str, title: str) -> str:
         """Put ``new_text`` on the branch; return the new commit's sha, or "" if already there."""
@@ -229,6 +238,13 @@ class Publisher:
         if row is None:
             prs.save_pr(self.db, pr.number, self.pr_cfg["branch"], pr.title, None, [])
         prs.set_held(self.db, pr.number, digest)
+
+
+def _by(commit, bot: str | None) -> bool:
+    """Authored by the bot and committed by it (or by GitHub on its behalf)."""
+    author = commit.author.login if commit.author else None
+    committer = commit.committer.login if commit.committer else None
+    return bot is not None and author == bot and committer in (bot, "web-flow")
 
 
 def commit_message(title: str) -> str:

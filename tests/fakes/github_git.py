@@ -55,12 +55,13 @@ def blob_sha(data: bytes) -> str:
 
 class FakeGitHub:
     def __init__(self, full_name: str, files: dict[str, str], token: str = "test-token",
-                 bot: str = "curator-bot", default_branch: str = "main"):
+                 bot: str = "curator-bot", default_branch: str = "main", app_token: bool = False):
         self.owner, self.name = full_name.split("/")
         self.full_name = full_name
         self.token = token
         self.bot = bot
         self.default_branch = default_branch
+        self.app_token = app_token  # GitHub App installation tokens may not read /user
         self.commits: dict[str, Commit] = {}
         self.refs: dict[str, str] = {}
         self.pulls: dict[int, Pull] = {}
@@ -131,6 +132,8 @@ class FakeGitHub:
         prefix = f"/repos/{self.owner}/{self.name}"
         path = unquote(req.path)
         if path == "/user" and req.method == "GET":
+            if self.app_token:
+                return self._error(403, "Resource not accessible by integration")
             return self._ok(self._user(self.bot))
         if not path.startswith(prefix):
             return self._error(404, "Not Found")

@@ -278,3 +278,22 @@ def test_new_branch_mode_keeps_updating_its_pr_after_the_held_one_closes(mem_db,
     assert (out.action, out.branch, out.pr_number) == ("updated", f"{BRANCH}-2", 2)
     assert [p.number for p in fake.pulls.values() if p.state == "open"] == [2]
     assert "2606.00003" in fake.text(f"{BRANCH}-2", "README.md")
+
+
+def test_app_token_without_user_endpoint_uses_the_pr_author_as_bot(mem_db):
+    fake = FakeGitHub(REPO, {"README.md": LIST}, token=TOKEN, bot="curator-app[bot]", app_token=True)
+    with fake.server:
+        add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+        assert publish(mem_db, fake).action == "opened"
+        add_paper(mem_db, "2606.00002", "Another cache paper")
+        assert publish(mem_db, fake).action == "updated"  # its own commit is not a maintainer's
+        fake.push(BRANCH, "README.md", "# mine\n", login="alice")
+        add_paper(mem_db, "2606.00003", "Third")
+        assert publish(mem_db, fake).action == "held"
+    assert fake.server.requests[0].path == "/user"
+
+
+def test_configured_bot_login_skips_the_user_endpoint(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake, make_config(bot_login="curator-bot"))
+    assert ("GET", "/user") not in calls(fake)
