@@ -94,6 +94,9 @@ _TUTORIAL_RE = re.compile(r"\btutorials?\b|\bexamples?\b|\bcookbook\b|\bhow-?to\
 _FORUM_TEXT = re.compile(r"\bforums?\b|\bdiscourse\b|\bdiscussions?\b", re.I)
 _MEETUP_TEXT = re.compile(r"\bmeet-?ups?\b|\boffice\s+hours\b|\bsummit\b|\bconference\b|\bhackathon\b|\bevents?\b", re.I)
 _WECHAT_TEXT = re.compile(r"\bwe-?chat\b|微信", re.I)
+# Document hosts of general services, never an engine's own documentation.
+_NOT_PROJECT_DOCS = frozenset({"docs.google.com", "drive.google.com", "docs.github.com", "docs.python.org",
+                               "docs.docker.com", "docs.conda.io", "docs.microsoft.com"})
 _DOCS_TEXT = re.compile(r"\bdocumentation\b|\bdocs\b", re.I)
 
 
@@ -165,16 +168,25 @@ def _is_docs_url(url: str) -> bool:
 
 
 def _scan_links(sig: Signals, links: list[tuple[str, str]]) -> None:
+    labelled: list[str] = []  # a link called "Documentation" is the best docs root
+    others: list[str] = []
     for label, url in links:
         if not url.startswith(("http://", "https://")):
             continue
         kind = _channel_of(url, label)
         if kind:
             _add(sig.channels, kind, url)
-        if _is_docs_url(url) or (label and _DOCS_TEXT.search(label) and "github.com" not in url):
-            if url not in sig.docs_links and len(sig.docs_links) < 10:
-                sig.docs_links.append(url)
         _scan_words(sig, label)
+        host = (urlsplit(url).hostname or "").lower()
+        if host in _NOT_PROJECT_DOCS or host.endswith("github.com"):
+            continue
+        if label and _DOCS_TEXT.search(label):
+            labelled.append(url)
+        elif _is_docs_url(url):
+            others.append(url)
+    for url in labelled + others:
+        if url not in sig.docs_links and len(sig.docs_links) < 10:
+            sig.docs_links.append(url)
 
 
 def _scan_words(sig: Signals, text: str) -> None:

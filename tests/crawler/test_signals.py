@@ -1,0 +1,114 @@
+"""Signals extraction: synthetic pages and the real READMEs of the seed engines."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.signals import Signals, docs_candidate, from_html, from_markdown, merge
+
+READMES = Path(__file__).resolve().parents[2] / "curator" / "demo_data" / "readmes"
+
+
+def readme(name: str) -> Signals:
+    return from_markdown((READMES / name).read_text(encoding="utf-8"), "https://github.com/o/r/blob/HEAD/")
+
+
+def test_vllm_readme():
+    s = readme("vllm-project+vllm.md")
+    assert "pip" in s.install
+    assert "docker" not in s.install  # the README points to the docs for Docker; it shows no command
+    assert s.channels["slack"] == ["https://slack.vllm.ai"]
+    assert s.channels["forum"] == ["https://discuss.vllm.ai"]
+    assert "twitter" in s.channels and "meetup" in s.channels
+    assert "https://docs.vllm.ai" in s.docs_links
+
+
+def test_ollama_readme():
+    s = readme("ollama+ollama.md")
+    assert {"docker", "binary"} <= set(s.install)
+    assert any("install.sh" in e for e in s.install["binary"])
+    assert "https://discord.gg/ollama" in s.channels["discord"]
+    assert "https://reddit.com/r/ollama" in s.channels["forum"]
+
+
+def test_llama_cpp_readme():
+    s = readme("ggml-org+llama.cpp.md")
+    assert {"homebrew", "docker", "binary"} <= set(s.install)
+    assert any("/discussions" in e for e in s.channels["forum"])
+    assert "discord" not in s.channels and "slack" not in s.channels
+
+
+def test_modular_readme_channels():
+    s = readme("modular+modular.md")
+    assert s.channels["forum"] == ["https://forum.modular.com/"]
+    assert "https://discord.gg/modular" in s.channels["discord"]
+    assert any("meetup.com" in e for e in s.channels["meetup"])
+
+
+def test_small_research_readmes():
+    nano = readme("efeslab+Nanoflow.md")
+    assert nano.channels == {} and list(nano.install) == ["docker"]
+    dist = readme("LLMServe+DistServe.md")
+    assert dist.channels == {} and {"pip", "source"} <= set(dist.install)
+
+
+def test_tgi_build_dependencies_are_not_install_methods():
+    s = readme("huggingface+text-generation-inference.md")
+    assert "docker" in s.install and "apt" not in s.install  # apt-get install libssl-dev gcc
+    sg = readme("sgl-project+sglang.md")
+    assert sg.channels["slack"][0].startswith("https://join.slack.com/") and "docker" in sg.install
+
+
+def test_scripts_styles_and_comments_ignored():
+    s = from_html("""<script>var x = "https://discord.gg/x"; // pip install evil</script>
+        <style>.a{content:"brew install x"}</style><noscript><a href="https://slack.com/x">s</a></noscript>
+        <!-- <a href="https://discord.gg/y">d</a> --><p>Hello</p>""", "https://e.org/")
+    assert s.channels == {} and s.install == {}
+
+
+def test_meta_refresh_target_not_a_link():
+    s = from_html('<meta http-equiv="refresh" content="0;url=https://docs.e.org/">hi', "https://e.org/")
+    assert s.docs_links == []
+
+
+def test_html_docs_depth():
+    nav = "".join(f'<li><a href="/docs/{i}">{i}</a></li>' for i in range(12))
+    s = from_html(f'<div class="sphinxsidebar"><ul>{nav}</ul></div><h1>Quickstart</h1>'
+                  f'<a href="api.html">Python API reference</a><h2>Examples</h2>', "https://docs.e.org/")
+    assert s.nav_entries == 12 and s.api_reference and s.quick_start and s.tutorials and s.is_docs_page
+
+
+def test_markdown_channels_and_install():
+    s = from_markdown("""# X
+[Chat](https://discord.com/invite/abc) · [Forum](https://discourse.e.org) · <a href="https://x.com/e">X</a>
+## Installation
+```bash
+conda install -c conda-forge x
+brew install x
+sudo apt install x-engine
+docker pull e/x
+```
+""")
+    assert set(s.channels) == {"discord", "forum", "twitter"}
+    assert set(s.install) == {"conda", "homebrew", "apt", "docker"}
+
+
+def test_plain_mentions_without_links_do_not_count_as_channels():
+    s = from_markdown("We do not have a Discord or Slack yet.")
+    assert "discord" not in s.channels and "slack" not in s.channels
+
+
+def test_merge_and_roundtrip():
+    a = from_markdown("[d](https://discord.gg/a) `pip install a`")
+    b = from_html('<nav><a href="/1">1</a><a href="/2">2</a></nav><a href="https://docs.e.org/">Docs</a>')
+    m = merge([a, b])
+    assert "discord" in m.channels and "pip" in m.install and m.nav_entries == 2
+    assert Signals.from_dict(m.to_dict()) == m
+    assert docs_candidate(m) == "https://docs.e.org/"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in READMES.glob("*.md")))
+def test_every_real_readme_parses(name):
+    s = readme(name)
+    assert s.text_chars > 500
