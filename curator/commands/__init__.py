@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from curator.commands.crawl import crawl
 from curator.commands.crawl_web import web as crawl_web
+from curator.commands.import_list import import_list
 from curator.commands.pr import pr
+from curator.commands.render import render
 from curator.commands.score import score
 from curator.commands.serve import serve
 
@@ -14,3 +16,5 @@ COMMANDS.append(serve)
 COMMANDS.append(pr)
 crawl.add_command(crawl_web)
 COMMANDS.append(score)
+COMMANDS.insert(0, import_list)
+COMMANDS.append(render)

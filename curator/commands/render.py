@@ -28,6 +28,6 @@ def render(app: App, list_file: str, check: bool) -> None:
     if check:
         app.echo(f"{list_file}: {'would change' if changed else 'up to date'}")
         if changed:
-            raise SystemExit(1)
+            raise click.exceptions.Exit(1)
         return
     app.echo(f"{list_file}: {'updated' if changed else 'unchanged'}")
