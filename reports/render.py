@@ -82,7 +82,9 @@ def techniques_region(category: str):
         rows = [t for t in catalogue.techniques(db, category) if taxonomy.technique_key(t["name"]) not in shown]
         head = [] if ctx.home else [f"**{taxonomy.HEADINGS[category]}**", ""]
         if not rows:
-            return "\n".join(head + ["_Every technique curator knows in this category is in the table above._"])
+            msg = ("_Every technique curator knows in this category is in the table above._" if shown
+                   else "_No techniques in the database yet: run `curator import-list` on this list._")
+            return "\n".join(head + [msg])
         lines = head + ["| Technique | Description | References |", "|---|---|---|"]
         for t in rows:
             refs = ", ".join(escape.link(r["label"] or r["arxiv_id"] or r["url"], r["url"], 120) for r in t["refs"])
@@ -166,7 +168,8 @@ def render_text(text: str, db, config) -> tuple[str, list[str]]:
             continue
         found = _target(spec, doc)
         if found is None:
-            msg = f"no heading {spec.heading!r} in the list for region {spec.name}"
+            msg = " or ".join(repr(h) for h in spec.headings())
+            msg = f"no heading {msg} in the list for region {spec.name}"
             if spec.required and not marked:
                 raise BadInput(msg)
             notes.append(msg + "; not added")
