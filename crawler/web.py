@@ -7,8 +7,9 @@ multicast or otherwise non-global address. Redirects are never followed by
 before it is requested, up to ``max_redirects`` hops.
 
 Bodies are streamed and cut at ``max_bytes``; a wall-clock ``deadline_seconds``
-covers the whole fetch of one URL (a watchdog closes the connection, so a
-server sending one byte a second cannot hold the crawl); ``connect_timeout``
+covers the whole fetch of one URL, redirects included (a watchdog shuts the
+open sockets, so a server trickling headers or body one byte a second cannot
+hold the crawl); ``connect_timeout``
 and ``read_timeout`` bound each socket wait. Text is decoded with the declared
 charset (UTF-8 when missing or unknown) and ``errors="replace"``. Nothing is
 executed and no meta refresh is followed: pages are only handed, as text, to
@@ -17,6 +18,10 @@ executed and no meta refresh is followed: pages are only handed, as text, to
 robots.txt is fetched once per origin with the same guards and honoured for
 the configured User-Agent (a 4xx robots.txt allows everything; an unreachable
 one or a 5xx disallows the origin, as RFC 9309 asks).
+
+The address is checked twice: the resolved name before the request, and the
+socket's peer address right after connecting, before anything is sent, so a
+DNS answer that changes in between (rebinding) is refused as well.
 
 The private-address guard can be relaxed only through the ``allow_hosts``
 constructor argument (tests and the offline demo point the fetcher at a
@@ -29,12 +34,15 @@ import logging
 import socket
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +123,10 @@ class SafeFetcher:
         self.clock = clock
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxy or netrc from the environment
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        adapter = _guarded_adapter(self._peer_allowed, self._sockets.add)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self._robots: dict[str, RobotFileParser | None] = {}
         self.requests_made = 0
 
@@ -141,6 +153,9 @@ class SafeFetcher:
             if not address_allowed(address):
                 raise Refused(f"address not public: {host} -> {address}")
 
+    def _peer_allowed(self, host: str, peer: str) -> bool:
+        return host.lower() in self.allow_hosts or address_allowed(peer)
+
     def allowed_by_robots(self, url: str) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
@@ -154,6 +169,8 @@ class SafeFetcher:
         parser = RobotFileParser()
         try:
             page = self._get(origin + "/robots.txt", robots=False, any_type=True)
+        except Refused:
+            raise  # the origin itself is refused, whatever its robots.txt
         except FetchError as exc:
             log.info("robots.txt of %s unreachable (%s): origin disallowed", origin, exc)
             parser.disallow_all = True
@@ -175,16 +192,36 @@ class SafeFetcher:
         return page
 
     def _get(self, url: str, *, robots: bool, any_type: bool) -> Page:
+        """Every hop of one fetch, under one wall-clock watchdog."""
         started = self.clock()
+        expired = threading.Event()
+        watchdog = threading.Timer(self.deadline_seconds, self._expire, args=(expired,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return self._hops(url, robots, any_type, started, expired)
+        finally:
+            watchdog.cancel()
+
+    def _expire(self, expired: threading.Event) -> None:
+        """Deadline reached: shut the open sockets, which unblocks any wait on them
+        (connect, a trickled header line, a slow body)."""
+        expired.set()
+        for sock in list(self._sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _hops(self, url: str, robots: bool, any_type: bool, started: float, expired: threading.Event) -> Page:
         current = url
         for _hop in range(self.max_redirects + 1):
             self.check_url(current)
             if robots and not self.allowed_by_robots(current):
                 raise Disallowed(f"robots.txt disallows {current}")
-            remaining = self.deadline_seconds - (self.clock() - started)
-            if remaining <= 0:
+            if expired.is_set() or self.clock() - started > self.deadline_seconds:
                 raise FetchError("deadline exceeded")
-            resp = self._request(current)
+            resp = self._request(current, expired)
             if resp.status_code in REDIRECTS:
                 location = resp.headers.get("Location")
                 resp.close()
@@ -192,10 +229,10 @@ class SafeFetcher:
                     raise FetchError(f"HTTP {resp.status_code} without Location")
                 current = urljoin(current, location)
                 continue
-            return self._read(url, current, resp, started, any_type)
+            return self._read(url, current, resp, started, expired, any_type)
         raise FetchError(f"more than {self.max_redirects} redirects")
 
-    def _request(self, url: str) -> requests.Response:
+    def _request(self, url: str, expired: threading.Event) -> requests.Response:
         self.requests_made += 1
         try:
             return self.session.get(
@@ -206,23 +243,19 @@ class SafeFetcher:
                 stream=True,
             )
         except requests.RequestException as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(reason, _PeerRefused):
+                raise Refused(str(reason.args[-1] if reason.args else reason)) from None
+            if expired.is_set():
+                raise FetchError("deadline exceeded") from None
             raise FetchError(f"{type(exc).__name__}") from None
 
-    def _read(self, url: str, final: str, resp: requests.Response, started: float, any_type: bool) -> Page:
+    def _read(self, url: str, final: str, resp: requests.Response, started: float,
+              expired: threading.Event, any_type: bool) -> Page:
         content_type = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if not any_type and content_type and content_type not in TEXT_TYPES:
             resp.close()
             raise FetchError(f"not a text page: {content_type}")
-        remaining = max(0.0, self.deadline_seconds - (self.clock() - started))
-        expired = threading.Event()
-
-        def _expire() -> None:
-            expired.set()
-            resp.close()  # unblocks a read stuck on a slow socket
-
-        watchdog = threading.Timer(remaining, _expire)
-        watchdog.daemon = True
-        watchdog.start()
         body, truncated = bytearray(), False
         try:
             for chunk in _chunks(resp):
@@ -234,17 +267,59 @@ class SafeFetcher:
                 if self.clock() - started > self.deadline_seconds:
                     expired.set()
                     break
-        except (requests.RequestException, OSError, ValueError, AttributeError) as exc:
+        except (requests.RequestException, OSError, ValueError, AttributeError,
+                urllib3.exceptions.HTTPError) as exc:
             if not expired.is_set():
                 raise FetchError(f"read failed: {type(exc).__name__}") from None
         finally:
-            watchdog.cancel()
             resp.close()
         if expired.is_set():
             log.info("%s: deadline reached after %d bytes", final, len(body))
         text = bytes(body).decode(_charset(resp), errors="replace")
         return Page(url, final, resp.status_code, content_type, text, truncated or expired.is_set(),
                     expired.is_set())
+
+
+class _PeerRefused(urllib3.exceptions.NewConnectionError):
+    """The socket connected to an address the guard refuses."""
+
+
+def _guarded_adapter(allowed: Callable[[str, str], bool], opened: Callable[[socket.socket], None]) -> HTTPAdapter:
+    """An adapter whose connections check the address actually connected to.
+
+    The URL check resolves the name first; this second check, on the socket's
+    peer address right after connect and before a byte is sent, closes the gap
+    of a DNS answer that changes in between (rebinding).
+    """
+
+    def checked(conn, sock):
+        peer = sock.getpeername()[0]
+        if not allowed(conn.host, peer):
+            sock.close()
+            raise _PeerRefused(conn, f"address not public: {conn.host} -> {peer}")
+        opened(sock)  # so the deadline watchdog can shut it
+        return sock
+
+    class HTTPConn(urllib3.connection.HTTPConnection):
+        def _new_conn(self):
+            return checked(self, super()._new_conn())
+
+    class HTTPSConn(urllib3.connection.HTTPSConnection):
+        def _new_conn(self):
+            return checked(self, super()._new_conn())
+
+    class HTTPPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = HTTPConn
+
+    class HTTPSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = HTTPSConn
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": HTTPPool, "https": HTTPSPool}
+
+    return Adapter(max_retries=0)
 
 
 def _chunks(resp: requests.Response, size: int = 65536):

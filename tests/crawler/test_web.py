@@ -202,3 +202,55 @@ def test_crawl_engine_records_refusal_without_request():
         results = crawl_engine(SafeFetcher(UA), repo=None, readme=None, homepage=srv.url + "/", docs_url=None)
         assert [(r.source, r.status) for r in results] == [("readme", "skipped"), ("homepage", "refused")]
         assert srv.requests == []
+
+
+def test_rebinding_refused_at_connect_before_anything_is_sent():
+    # the name check is told a public address; the socket then lands on loopback
+    with FakeServer(routes({"/": html(PAGE)})) as srv:
+        port = srv.url.rsplit(":", 1)[1]
+        f = SafeFetcher(UA, resolver=lambda h: ["93.184.216.34"], connect_timeout=2, read_timeout=2)
+        with pytest.raises(Refused, match="not public"):
+            f.fetch(f"http://localhost:{port}/")
+        assert srv.requests == []
+
+
+def test_trickled_headers_stopped_by_deadline():
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            request = conn.recv(4096)
+            if request.startswith(b"GET /robots.txt"):
+                conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                continue
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            for byte in b"X-Slow: " + b"z" * 200:
+                if stop.wait(0.05):
+                    break
+                try:
+                    conn.send(bytes([byte]))
+                except OSError:
+                    break
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        port = listener.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="deadline"):
+            fetcher(deadline_seconds=0.5).fetch(f"http://127.0.0.1:{port}/")
+        assert time.monotonic() - started < 2.0
+    finally:
+        stop.set()
+        listener.close()
