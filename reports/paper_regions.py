@@ -3,7 +3,8 @@
 Per category a "recent papers" table (only papers at or above
 ``classifier.confidence_threshold`` that no maintainer rejected), a
 "candidate engines" table, and the star-history chart link for the comparison
-section. Each region is a pure function ``(db, config) -> markdown``; rows are
+section. Importing the module registers them in ``reports.regions``.
+Each region is a pure function ``(db, config) -> markdown``; rows are
 sorted so an unchanged database renders the same bytes.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Callable
 from curator.config import CATEGORIES
 from db import prs
 from reports import escape
+from reports import regions as registry
 from reports.chart import CHART_PATH
 from reports.taxonomy import HEADINGS as CATEGORY_HEADINGS
 
@@ -20,7 +22,7 @@ RECENT_LIMIT = 25
 TITLE_CHARS = 200
 
 CANDIDATES_HEADING = "Open Source Inference Engines"
-CHART_HEADING = "Overview of LLM Inference Engines"
+CHART_HEADING = "Comparison Table"  # beside the comparison region
 
 Region = Callable[[Any, Any], str]
 
@@ -85,3 +87,6 @@ def regions() -> list[tuple[str, str, Region]]:
     out.append(("candidate-engines", CANDIDATES_HEADING, candidate_engines))
     out.append(("star-history", CHART_HEADING, star_chart))
     return out
+
+
+registry.register_all(regions())

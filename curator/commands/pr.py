@@ -68,6 +68,7 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
         raise BadInput(f"{list_path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
     from db.prs import failed_sources
     from reports import prbody
+    from reports import paper_regions  # noqa: F401  registers the paper regions
     from reports.render import render_text
 
     new_text, notes = render_text(text, app.db, app.config)
