@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from curator.app import App, pass_app
+from curator.errors import RunFailed
 
 
 @click.command("render")
@@ -26,8 +27,8 @@ def render(app: App, list_file: str, check: bool) -> None:
     for note in notes:
         app.note(note)
     if check:
-        app.echo(f"{list_file}: {'would change' if changed else 'up to date'}")
         if changed:
-            raise click.exceptions.Exit(1)
+            raise RunFailed(f"{list_file} would change: run `curator render {list_file}`")
+        app.echo(f"{list_file}: up to date")
         return
     app.echo(f"{list_file}: {'updated' if changed else 'unchanged'}")

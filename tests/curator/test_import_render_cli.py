@@ -1,0 +1,102 @@
+"""`curator import-list` and `curator render` end to end through curator.cli.main."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from curator.cli import main
+from tests.db.test_catalogue import TABLES
+
+
+def run(tmp_path, *args):
+    return main(["--db", str(tmp_path / "c.db"), *args])
+
+
+def table_dump(path):
+    from db import open_db
+
+    db = open_db(path)
+    out = {}
+    for t in TABLES:
+        rows = db.execute(f"SELECT * FROM [{t}]").fetchall()
+        cols = [c.name for c in db[t].columns]
+        out[t] = sorted((tuple(v for c, v in zip(cols, r) if c != "last_seen") for r in rows), key=repr)
+    return out
+
+
+@pytest.mark.parametrize("name,summary", [
+    ("seed-list.md", "25 engines, 0 techniques (55 with the built-in taxonomy), 9 arXiv papers (9 new), "
+                     "12 sections (8 not understood), 0 duplicated entries"),
+    ("list-2026-06-30.md", "32 engines, 56 techniques (79 with the built-in taxonomy), 52 arXiv papers (52 new), "
+                           "51 sections (35 not understood), 1 duplicated entries"),
+])
+def test_import_list_summary_and_run_record(tmp_path, fixtures, capsys, name, summary):
+    assert run(tmp_path, "import-list", str(fixtures / name)) == 0
+    out, err = capsys.readouterr()
+    assert summary in out
+    assert "sections kept but not understood:" in err
+    if name == "list-2026-06-30.md":
+        assert "duplicate entry: SuperCompress is listed under 4 headings" in err
+    from db import open_db
+
+    db = open_db(tmp_path / "c.db")
+    status, counts = db.execute("SELECT status, counts FROM runs WHERE command = 'import-list'").fetchone()
+    assert status == "ok" and json.loads(counts)["engines"] in (25, 32)
+
+
+@pytest.mark.parametrize("content", [b"\x7fELF\x02\x01\x00\x00binary", "caf\u00e9 # list".encode("cp1252"), None])
+def test_bad_lists_exit_2_with_one_line(tmp_path, capsys, content):
+    path = tmp_path / "list.md"
+    if content is not None:
+        path.write_bytes(content)
+    assert run(tmp_path, "import-list", str(path)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("curator: error: ") and err.count("\n") == 1
+    assert run(tmp_path, "render", str(path)) == 2
+
+
+def test_import_render_import_round_trip_and_check(tmp_path, fixtures, capsys):
+    lst = tmp_path / "README.md"
+    shutil.copy(fixtures / "list-2026-06-30.md", lst)
+    assert run(tmp_path, "import-list", str(lst)) == 0
+    before = table_dump(tmp_path / "c.db")
+    assert run(tmp_path, "render", str(lst), "--check") == 1
+    assert lst.read_bytes() == (fixtures / "list-2026-06-30.md").read_bytes()
+    assert run(tmp_path, "render", str(lst)) == 0
+    rendered = lst.read_bytes()
+    assert rendered != (fixtures / "list-2026-06-30.md").read_bytes()
+    assert "inserted region techniques-batch-optimization under heading 'Batch Optimization'" in capsys.readouterr().err
+    assert run(tmp_path, "render", str(lst), "--check") == 0
+    assert run(tmp_path, "render", str(lst)) == 0
+    assert lst.read_bytes() == rendered
+    assert run(tmp_path, "import-list", str(lst)) == 0
+    assert table_dump(tmp_path / "c.db") == before
+
+
+def test_render_broken_markers_exit_2_file_untouched(tmp_path, capsys):
+    lst = tmp_path / "README.md"
+    raw = b"# L\n\n## Comparison Table\n\n<!-- curator:begin comparison -->\n\n## Optimization Techniques\n"
+    lst.write_bytes(raw)
+    assert run(tmp_path, "render", str(lst)) == 2
+    assert "never closed" in capsys.readouterr().err
+    assert lst.read_bytes() == raw
+
+
+def test_render_missing_heading_and_bad_config(tmp_path, capsys):
+    lst = tmp_path / "README.md"
+    lst.write_bytes(b"# L\n\n## Optimization Techniques\n")
+    assert run(tmp_path, "render", str(lst)) == 2
+    assert "no heading 'Comparison Table'" in capsys.readouterr().err
+    bad = tmp_path / "curator.toml"
+    bad.write_text("[classifier]\nconfidence_threshold = 7\n")
+    lst.write_bytes(b"# L\n\n## Optimization Techniques\n\n## Comparison Table\n")
+    assert main(["--db", str(tmp_path / "c.db"), "--config", str(bad), "render", str(lst)]) == 2
+    assert lst.read_bytes() == b"# L\n\n## Optimization Techniques\n\n## Comparison Table\n"
+
+
+def test_help_lists_the_commands(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "import-list" in out and "render" in out
