@@ -5,7 +5,8 @@ with the totals and a ``components`` dict naming every input, its value, its
 weight and, when missing, why. Nothing here knows any engine by name.
 
 **Documentation** (``docs_score`` 0-1) = sum of
-  docs site found (a docs page fetched, or a docs link in the README) 0.30,
+  docs site found (a docs page fetched, or a link labelled docs/documentation
+  whose host or path names the repository's owner or name) 0.30,
   quick start 0.20, API reference 0.20, tutorials/examples/guides 0.15,
   navigation depth 0.15 * min(1, log(1+entries)/log(1+50)).
 ``docs_level``: ``missing`` < 0.15 <= ``simple`` < 0.45 <= ``moderate`` < 0.75 <= ``detailed``.
@@ -100,7 +101,7 @@ def docs_part(sig: dict | None) -> tuple[float | None, str | None, dict]:
         return None, None, {"reason": "no README or page read"}
     nav = int(sig.get("nav_entries") or 0)
     present = {
-        "docs_site": bool(sig.get("docs_site_fetched") or sig.get("docs_links") or sig.get("is_docs_page")),
+        "docs_site": bool(sig.get("docs_site_fetched") or sig.get("docs_root") or sig.get("is_docs_page")),
         "quick_start": bool(sig.get("quick_start")),
         "api_reference": bool(sig.get("api_reference")),
         "tutorials": bool(sig.get("tutorials")),

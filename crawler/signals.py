@@ -17,8 +17,11 @@ Community channels (each with the evidence URLs or words):
   naming a meetup, office hours or an event/summit/conference;
 - ``twitter``: twitter.com / x.com; ``wechat``: weixin.qq.com or "WeChat".
 
-Documentation: ``docs_links`` (docs.* hosts, readthedocs.io, ``/docs`` paths,
-``*.github.io`` docs), ``nav_entries`` (links inside ``nav``, sidebars or
+Documentation: ``docs_root`` (the first link labelled "docs"/"documentation",
+badges included, whose host or path names the repository's owner or name when
+``project`` is given - a README's link to another project's docs is not the
+engine's docs site), ``docs_links`` (also docs.* hosts, readthedocs.io, ``/docs``
+paths; general services such as Google Docs excluded), ``nav_entries`` (links inside ``nav``, sidebars or
 tables of contents, HTML only), ``api_reference``, ``quick_start``,
 ``tutorials`` (words in headings and link texts).
 
@@ -47,6 +50,7 @@ INSTALL_METHODS = ("pip", "conda", "docker", "homebrew", "apt", "binary", "sourc
 MAX_EVIDENCE = 3
 
 _MD_LINK = re.compile(r"\[([^\]]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_BADGE = re.compile(r"\[!\[([^\]]{0,200})\]\([^)]*\)\]\(\s*<?([^)\s>]+)>?\s*\)")
 _MD_REF = re.compile(r"^\s{0,3}\[([^\]]{1,300})\]:\s*<?(\S+?)>?\s*$", re.M)
 _BARE_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
@@ -105,6 +109,7 @@ class Signals:
     channels: dict[str, list[str]] = field(default_factory=dict)  # kind -> evidence
     install: dict[str, list[str]] = field(default_factory=dict)  # method -> evidence
     docs_links: list[str] = field(default_factory=list)
+    docs_root: str | None = None  # the first link labelled as documentation
     nav_entries: int = 0
     api_reference: bool = False
     quick_start: bool = False
@@ -167,7 +172,7 @@ def _is_docs_url(url: str) -> bool:
     return bool(re.search(r"(?:^|/)(?:docs?|documentation)(?:/|$)", path))
 
 
-def _scan_links(sig: Signals, links: list[tuple[str, str]]) -> None:
+def _scan_links(sig: Signals, links: list[tuple[str, str]], project: str | None = None) -> None:
     labelled: list[str] = []  # a link called "Documentation" is the best docs root
     others: list[str] = []
     for label, url in links:
@@ -180,13 +185,40 @@ def _scan_links(sig: Signals, links: list[tuple[str, str]]) -> None:
         host = (urlsplit(url).hostname or "").lower()
         if host in _NOT_PROJECT_DOCS or host.endswith("github.com"):
             continue
+        if _is_image(url):
+            continue
         if label and _DOCS_TEXT.search(label):
             labelled.append(url)
+            if sig.docs_root is None and belongs_to(url, project):
+                sig.docs_root = url
         elif _is_docs_url(url):
             others.append(url)
     for url in labelled + others:
         if url not in sig.docs_links and len(sig.docs_links) < 10:
             sig.docs_links.append(url)
+
+
+def _is_image(url: str) -> bool:
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    return (parts.hostname or "").endswith(("shields.io", "badge.fury.io")) or "/badge" in path or \
+        path.endswith((".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def belongs_to(url: str, project: str | None) -> bool:
+    """Whether a docs link looks like the project's own: its host or path
+    contains the repository's owner or name (letters and digits only).
+    Without a project every link is accepted."""
+    if not project or "/" not in project:
+        return True
+    owner, name = project.split("/", 1)
+    parts = urlsplit(url)
+    where = _squash((parts.hostname or "") + parts.path)
+    return any(len(t) >= 3 and t in where for t in (_squash(owner), _squash(name.split("/")[0])))
 
 
 def _scan_words(sig: Signals, text: str) -> None:
@@ -217,10 +249,11 @@ def _scan_text(sig: Signals, text: str, headings: list[str]) -> None:
     sig.text_chars += len(text)
 
 
-def from_markdown(text: str, base_url: str | None = None) -> Signals:
+def from_markdown(text: str, base_url: str | None = None, project: str | None = None) -> Signals:
     """Signals of a README (Markdown, possibly with inline HTML)."""
     sig = Signals()
     links = [(label, _absolute(url, base_url)) for label, url in _MD_LINK.findall(text)]
+    links += [(label, _absolute(url, base_url)) for label, url in _MD_BADGE.findall(text)]
     links += [(label, _absolute(url, base_url)) for label, url in _MD_REF.findall(text)]
     html_part = BeautifulSoup(text, "html.parser") if "<" in text else None
     if html_part is not None:
@@ -231,12 +264,12 @@ def from_markdown(text: str, base_url: str | None = None) -> Signals:
     headings = [h for h in _MD_HEADING.findall(text)]
     if html_part is not None:
         headings += [h.get_text(" ", strip=True) for h in html_part.find_all(re.compile(r"^h[1-6]$"))]
-    _scan_links(sig, links)
+    _scan_links(sig, links, project)
     _scan_text(sig, _strip_html_noise(text), headings)
     return sig
 
 
-def from_html(html: str, url: str | None = None) -> Signals:
+def from_html(html: str, url: str | None = None, project: str | None = None) -> Signals:
     """Signals of a web page: visible text, headings and links only."""
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "embed"]):
@@ -248,7 +281,7 @@ def from_html(html: str, url: str | None = None) -> Signals:
     sig = Signals()
     links = [(a.get_text(" ", strip=True), _absolute(a["href"], url)) for a in soup.find_all("a", href=True)]
     headings = [h.get_text(" ", strip=True) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
-    _scan_links(sig, links)
+    _scan_links(sig, links, project)
     text = soup.get_text("\n", strip=True)
     _scan_text(sig, text, headings)
     sig.nav_entries = _nav_entries(soup)
@@ -280,6 +313,7 @@ def merge(parts: list[Signals]) -> Signals:
         for link in sig.docs_links:
             if link not in out.docs_links and len(out.docs_links) < 10:
                 out.docs_links.append(link)
+        out.docs_root = out.docs_root or sig.docs_root
         out.nav_entries = max(out.nav_entries, sig.nav_entries)
         out.api_reference |= sig.api_reference
         out.quick_start |= sig.quick_start
@@ -290,11 +324,13 @@ def merge(parts: list[Signals]) -> Signals:
     return out
 
 
-def docs_candidate(sig: Signals, page_url: str | None = None) -> str | None:
-    """The first documentation link worth fetching (a docs root), if any."""
+def docs_candidate(sig: Signals, project: str | None = None) -> str | None:
+    """The documentation root worth fetching, if any: the labelled docs link,
+    else the first docs-looking link that belongs to the project."""
+    if sig.docs_root:
+        return sig.docs_root
     for link in sig.docs_links:
-        parts = urlsplit(link)
-        if parts.scheme in ("http", "https") and parts.hostname:
+        if belongs_to(link, project) and project:
             return link
     return None
 

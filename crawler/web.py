@@ -388,8 +388,8 @@ def crawl_engine(
     found_docs: str | None = None
     if readme:
         base = f"https://github.com/{repo}/blob/HEAD/" if repo else None
-        sig = sig_mod.from_markdown(readme, base)
-        found_docs = sig_mod.docs_candidate(sig)
+        sig = sig_mod.from_markdown(readme, base, repo)
+        found_docs = sig_mod.docs_candidate(sig, repo)
         results.append(SourceResult("readme", base, "ok", signals=sig.to_dict()))
     else:
         results.append(SourceResult("readme", None, "skipped", "no README stored"))
@@ -402,16 +402,16 @@ def crawl_engine(
         if url in seen:
             continue
         seen.add(url)
-        result = fetch_source(fetcher, source, url)
+        result = fetch_source(fetcher, source, url, repo)
         results.append(result)
         if result.signals and not found_docs:
-            found_docs = sig_mod.docs_candidate(sig_mod.Signals.from_dict(result.signals))
+            found_docs = sig_mod.docs_candidate(sig_mod.Signals.from_dict(result.signals), repo)
         if not queue and not docs_url and found_docs and found_docs not in seen:
             queue.append(("docs_link", found_docs))
     return results
 
 
-def fetch_source(fetcher: SafeFetcher, source: str, url: str) -> SourceResult:
+def fetch_source(fetcher: SafeFetcher, source: str, url: str, project: str | None = None) -> SourceResult:
     from crawler import signals as sig_mod
 
     try:
@@ -419,9 +419,9 @@ def fetch_source(fetcher: SafeFetcher, source: str, url: str) -> SourceResult:
     except FetchError as exc:
         return SourceResult(source, url, exc.status, str(exc)[:200])
     if page.content_type in ("text/plain", "text/markdown", "text/x-markdown"):
-        sig = sig_mod.from_markdown(page.text, page.final_url)
+        sig = sig_mod.from_markdown(page.text, page.final_url, project)
     else:
-        sig = sig_mod.from_html(page.text, page.final_url)
+        sig = sig_mod.from_html(page.text, page.final_url, project)
     data = sig.to_dict()
     data["truncated"] = page.truncated
     return SourceResult(source, url, "ok", "truncated" if page.truncated else None, data)

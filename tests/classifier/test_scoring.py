@@ -7,7 +7,7 @@ from classifier.scoring import (Weights, activity_inputs, capped_log, deployment
                                 score_engine, stars_growth)
 from curator.config import DEFAULTS
 
-FULL_DOCS = {"docs_links": ["https://docs.e.org"], "quick_start": True, "api_reference": True,
+FULL_DOCS = {"docs_root": "https://docs.e.org", "quick_start": True, "api_reference": True,
              "tutorials": True, "nav_entries": 50, "channels": {}, "install": {}}
 
 
@@ -90,7 +90,8 @@ def test_channels_map_to_marks():
 @pytest.mark.parametrize("signals, level", [
     (sig(), "missing"),
     (sig(quick_start=True), "simple"),
-    (sig(docs_links=["https://docs.e.org"], quick_start=True), "moderate"),
+    (sig(docs_root="https://docs.e.org", quick_start=True), "moderate"),
+    (sig(docs_links=["https://docs.other.org"], quick_start=True), "simple"),  # not the project's docs
     (FULL_DOCS, "detailed"),
 ])
 def test_docs_levels(signals, level):

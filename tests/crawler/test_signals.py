@@ -99,13 +99,27 @@ def test_plain_mentions_without_links_do_not_count_as_channels():
     assert "discord" not in s.channels and "slack" not in s.channels
 
 
+def test_docs_root_must_belong_to_the_project():
+    text = "[documentation](https://gcc.gnu.org/onlinedocs/) [Docs](https://docs.engine.ai/)"
+    assert from_markdown(text, project="acme/engine").docs_root == "https://docs.engine.ai/"
+    assert from_markdown("[documentation](https://gcc.gnu.org/onlinedocs/)", project="acme/engine").docs_root is None
+    assert readme_for("vllm-project+vllm.md", "vllm-project/vllm").docs_root == "https://docs.vllm.ai/en/latest/"
+    assert readme_for("karpathy+llama2.c.md", "karpathy/llama2.c").docs_root is None  # links gcc's docs only
+    tensorrt = readme_for("NVIDIA+TensorRT-LLM.md", "NVIDIA/TensorRT-LLM")
+    assert tensorrt.docs_root == "https://nvidia.github.io/TensorRT-LLM/"  # behind a badge
+
+
+def readme_for(name: str, project: str) -> Signals:
+    return from_markdown((READMES / name).read_text(encoding="utf-8"), "https://github.com/x/y/blob/HEAD/", project)
+
+
 def test_merge_and_roundtrip():
     a = from_markdown("[d](https://discord.gg/a) `pip install a`")
     b = from_html('<nav><a href="/1">1</a><a href="/2">2</a></nav><a href="https://docs.e.org/">Docs</a>')
     m = merge([a, b])
     assert "discord" in m.channels and "pip" in m.install and m.nav_entries == 2
     assert Signals.from_dict(m.to_dict()) == m
-    assert docs_candidate(m) == "https://docs.e.org/"
+    assert m.docs_root == "https://docs.e.org/" and docs_candidate(m) == "https://docs.e.org/"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in READMES.glob("*.md")))

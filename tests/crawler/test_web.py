@@ -182,10 +182,11 @@ def test_crawl_engine_reads_docs_and_follows_one_docs_link():
     docs = html("""<nav>""" + "".join(f'<a href="/docs/p{i}">Page {i}</a>' for i in range(30)) + """</nav>
         <h1>Getting started</h1><h2>Tutorials</h2><a href="/docs/api">API Reference</a>
         <a href="https://github.com/o/r/discussions">Discussions</a>""")
-    table = {"/robots.txt": Response(404), "/docs/": docs}
+    table = {"/robots.txt": Response(404), "/engine/docs/": docs, "/other/docs/": docs}
     with FakeServer(routes(table)) as srv:
-        table["/"] = html(f'<a href="{srv.url}/docs/">Documentation</a> <code>docker run o/r</code>')
-        results = crawl_engine(fetcher(), repo="o/r", readme="# R\n\n```\nbrew install r\n```\n",
+        table["/"] = html(f'<a href="{srv.url}/other/docs/">Documentation</a> <code>docker run o/r</code>'
+                          f'<a href="{srv.url}/engine/docs/">Documentation</a>')
+        results = crawl_engine(fetcher(), repo="acme/engine", readme="# R\n\n```\nbrew install r\n```\n",
                                homepage=srv.url + "/", docs_url=None, max_pages=2)
         by = {r.source: r for r in results}
         assert set(by) == {"readme", "homepage", "docs_link"}
@@ -194,7 +195,8 @@ def test_crawl_engine_reads_docs_and_follows_one_docs_link():
         d = by["docs_link"].signals
         assert d["nav_entries"] == 30 and d["quick_start"] and d["tutorials"] and d["api_reference"]
         assert "forum" in d["channels"]
-        assert [r.path for r in srv.requests].count("/docs/") == 1
+        paths = [r.path for r in srv.requests]
+        assert paths.count("/engine/docs/") == 1 and "/other/docs/" not in paths  # another project's docs
 
 
 def test_crawl_engine_records_refusal_without_request():
