@@ -10,6 +10,7 @@ An entry (engine, gateway, tool) listed under several headings is one
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from markdown_it import MarkdownIt
 
 from curator.errors import BadInput
 from reports import escape, regions, taxonomy
+
+log = logging.getLogger(__name__)
 
 ENGINE_SECTIONS = {
     "open source inference engines": "open_source",
@@ -384,7 +387,20 @@ def parse(text: str) -> ListDoc:
         raise BadInput("the list has no headings: not an awesome-list Markdown file")
     doc.duplicates = sorted(((e.name, e.sections) for e in doc.engines if len(e.sections) > 1),
                             key=lambda d: d[0].casefold())
+    _same_repo_notes(doc)
+    log.debug("parsed %d sections, %d engines, %d techniques", len(doc.sections), len(doc.engines),
+              len(doc.techniques))
     return doc
+
+
+def _same_repo_notes(doc: ListDoc) -> None:
+    by_repo: dict[str, list[str]] = {}
+    for e in doc.engines:
+        if e.repo:
+            by_repo.setdefault(e.repo.casefold(), []).append(e.name)
+    for repo, names in sorted(by_repo.items()):
+        if len(names) > 1:
+            doc.notes.append(f"entries {', '.join(names)} link the same repository {repo}")
 
 
 def _merge(doc: ListDoc, by_key: dict[str, Engine], eng: Engine, sec: Section) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.config import CATEGORIES
-from curator.errors import BadInput
+from curator.errors import BadInput, RunFailed
 from db import catalogue
 from reports import escape, listparse, regions, taxonomy
 from reports.regions import Context, RegionSpec
@@ -180,7 +180,22 @@ def render_text(text: str, db, config) -> tuple[str, list[str]]:
                  "", regions.end_line(spec.name)]
         inserts.setdefault(at, []).extend(block)
         notes.append(f"inserted region {spec.name} under heading {sec.text!r} (line {sec.line + 1})")
-    return _assemble(lines, replace, inserts, nl), notes
+    result = _assemble(lines, replace, inserts, nl)
+    _check_markers(result, present | {s.name for s in regions.registered()})
+    for note in notes:
+        log.debug("%s", note)
+    return result, notes
+
+
+def _check_markers(result: str, names: set[str]) -> None:
+    """A region function must never emit marker text; refuse to write a list that would break."""
+    try:
+        found = regions.find_regions(result)
+    except BadInput as exc:
+        raise RunFailed(f"rendering produced broken markers ({exc}); the list was not changed") from None
+    extra = {m.name for m in found} - names
+    if extra:
+        raise RunFailed(f"rendering produced unexpected region markers {sorted(extra)}; the list was not changed")
 
 
 def _assemble(lines: list[str], replace: dict[int, tuple[int, list[str]]],

@@ -127,3 +127,9 @@ def test_bad_files(tmp_path):
         lp.read_list(tmp_path / "latin.md")
     with pytest.raises(BadInput, match="no headings"):
         lp.parse("just text\n")
+
+
+def test_entries_sharing_a_repository_are_noted():
+    doc = lp.parse("# L\n\n## Open Source Inference Engines\n\n- [A](https://github.com/o/r)\n"
+                   "- [B](https://github.com/O/R/tree/main/x)\n")
+    assert doc.notes == ["entries A, B link the same repository o/r"]

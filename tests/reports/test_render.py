@@ -160,3 +160,14 @@ def test_empty_database_renders_placeholders(mem_db):
     assert listparse.parse(new).techniques == []
     assert catalogue.engine_table(mem_db) == []
     assert taxonomy.category_for("🧩 Batch Optimization") == "batch_optimization"
+
+
+def test_a_region_that_emits_markers_is_refused(mem_db):
+    regions.register("test-evil", "Comparison Table", lambda db, config: "<!-- curator:end comparison -->")
+    try:
+        from curator.errors import RunFailed
+
+        with pytest.raises(RunFailed, match="broken markers"):
+            render_text("# L\n\n## Optimization Techniques\n\n## Comparison Table\n", mem_db, CONFIG)
+    finally:
+        regions._REGISTRY.pop("test-evil")
