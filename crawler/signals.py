@@ -10,6 +10,8 @@ Community channels (each with the evidence URLs or words):
 
 - ``discord``: links to discord.gg / discord.com / discordapp.com;
 - ``slack``: links to slack.com or a ``slack.`` host;
+  (either also: a link outside code hosts whose text or path names Slack or
+  Discord, e.g. an invite behind a short link such as ``/join-slack``);
 - ``forum``: Discourse (``discourse`` host, a ``discuss.``/``forum(s).``/
   ``community.`` host), GitHub Discussions (``github.com/O/R/discussions``),
   Reddit (``reddit.com/r/``), or a link whose text names a forum;
@@ -141,6 +143,10 @@ def _channel_of(url: str, label: str) -> str | None:
         return "discord"
     if host == "slack.com" or host.endswith(".slack.com") or host.startswith("slack."):
         return "slack"
+    code_host = host.endswith(("github.com", "github.io", "gitlab.com", "huggingface.co"))
+    for chat in ("slack", "discord"):  # an invite behind a short link: "Join our Slack", /join-slack
+        if not code_host and (re.search(rf"\b{chat}\b", label, re.I) or re.search(rf"\b{chat}\b", path)):
+            return chat
     if host.endswith(("twitter.com", "x.com")) and host in ("twitter.com", "x.com", "www.twitter.com", "www.x.com",
                                                             "mobile.twitter.com"):
         return "twitter"

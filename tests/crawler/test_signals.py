@@ -126,3 +126,10 @@ def test_merge_and_roundtrip():
 def test_every_real_readme_parses(name):
     s = readme(name)
     assert s.text_chars > 500
+
+
+def test_chat_invite_behind_short_link():
+    s = readme("bentoml+OpenLLM.md")
+    assert s.channels["slack"] == ["https://l.bentoml.com/join-slack"]
+    bots = from_markdown("- [Discord bot for Ollama](https://github.com/someone/discord-bot)")
+    assert "discord" not in bots.channels  # a project about Discord is not a channel
