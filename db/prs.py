@@ -39,7 +39,7 @@ def save_pr(db: sqlite_utils.Database, number: int, branch: str, title: str, hea
                  state = 'open', head_sha = COALESCE(excluded.head_sha, head_sha), updated = excluded.updated""",
             (number, branch, title, head_sha, now, now),
         )
-        db.execute("DELETE FROM pr_items WHERE pr_number = ?", (number,))
+        db.execute("DELETE FROM pr_items WHERE pr_number = ? AND kind != 'held'", (number,))
         db.conn.executemany(
             "INSERT OR IGNORE INTO pr_items (pr_number, kind, key) VALUES (?, ?, ?)",
             [(number, kind, key) for kind, key in sorted(set(items))],
@@ -61,9 +61,15 @@ def pr_papers(db: sqlite_utils.Database, number: int) -> list[str]:
 
 
 def set_held(db: sqlite_utils.Database, number: int, digest: str) -> None:
+    """Remember that the update was held for this set of maintainer commits (kind 'held')."""
     with db.conn:
-        db.execute("UPDATE pull_requests SET held_digest = ?, updated = ? WHERE number = ?",
-                   (digest, now_iso(), number))
+        db.execute("DELETE FROM pr_items WHERE pr_number = ? AND kind = 'held'", (number,))
+        db.execute("INSERT INTO pr_items (pr_number, kind, key) VALUES (?, 'held', ?)", (number, digest))
+
+
+def held_digest(db: sqlite_utils.Database, number: int) -> str | None:
+    rows = _rows(db, "SELECT key FROM pr_items WHERE pr_number = ? AND kind = 'held'", (number,))
+    return rows[0]["key"] if rows else None
 
 
 def record_decision(db: sqlite_utils.Database, number: int, merged: bool) -> int:

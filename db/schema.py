@@ -270,7 +270,6 @@ def _reports(db: sqlite_utils.Database) -> None:
             state TEXT NOT NULL,
             merged INTEGER NOT NULL DEFAULT 0,
             head_sha TEXT,
-            held_digest TEXT,
             created TEXT NOT NULL,
             updated TEXT NOT NULL
         )""")

@@ -232,7 +232,7 @@ class Publisher:
         """Leave the maintainer's commits alone; say so once per set of their commits."""
         digest = hashlib.sha256(foreign.encode("utf-8")).hexdigest()[:16]
         row = prs.pr_row(self.db, pr.number)
-        if row is not None and row.get("held_digest") == digest:
+        if row is not None and prs.held_digest(self.db, pr.number) == digest:
             return
         pr.create_issue_comment(held_comment(digest))
         if row is None:
