@@ -256,3 +256,13 @@ def test_trickled_headers_stopped_by_deadline():
     finally:
         stop.set()
         listener.close()
+
+
+def test_compressed_bomb_capped_after_decompression():
+    import gzip
+
+    bomb = gzip.compress(b"<p>" + b"0" * 20_000_000)
+    resp = Response(200, bomb, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    with FakeServer(routes({"/": resp})) as srv:
+        page = fetcher(max_bytes=100_000).fetch(srv.url + "/")
+        assert page.truncated and len(page.text) == 100_000 and page.text.startswith("<p>000")
