@@ -8,6 +8,8 @@ made safe for the list, pull-request bodies and commit messages on GitHub.
   ``#123``, ``owner/repo#12``, ``GH-1``, so closing keywords such as ``Fixes #1``
   close nothing).
 - :func:`cell` is :func:`inline` for a table cell, truncated with an ellipsis.
+- :func:`plain` is for plain-text places (commit messages): no Markdown
+  escaping, references broken with a real zero-width space.
 - :func:`safe_url` accepts only http(s) URLs and percent-encodes what would
   break a Markdown link; :func:`link` builds ``[label](url)`` or, for an unsafe
   URL, just the escaped label.
@@ -105,6 +107,15 @@ def cell(text: object, max_len: int = 300) -> str:
     return inline(text, max_len)
 
 
+def plain(text: object, max_len: int | None = None) -> str:
+    """Untrusted text for plain-text places (commit messages, titles): cleaned, and
+    ``@name``/``#123``/``GH-1`` broken with a real zero-width space so GitHub links nothing."""
+    s = truncate(clean(text), max_len)
+    s = _MENTION.sub("@\u200b", s)
+    s = re.sub(r"#(?=\d)", "#\u200b", s)
+    return _GH_REF.sub(lambda m: m.group(1) + "\u200b-", s)
+
+
 def safe_url(url: object) -> str | None:
     """An http(s) URL encoded so a Markdown link around it holds; None otherwise."""
     if url is None:
@@ -112,14 +123,26 @@ def safe_url(url: object) -> str | None:
     s = clean(url)
     try:
         parts = urlsplit(s)
+        host = parts.hostname or ""
+        port = parts.port
     except ValueError:
         return None
-    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+    if parts.scheme.lower() not in SAFE_SCHEMES or not host:
         return None
-    host = parts.hostname or ""
-    if not host or any(c in host for c in "<>\"'`\\ "):
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
         return None
-    return quote(s, safe=_URL_SAFE)
+    if not re.fullmatch(r"[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]", ascii_host if ":" not in ascii_host
+                        else f"[{ascii_host}]"):
+        return None
+    netloc = ascii_host if ":" not in ascii_host else f"[{ascii_host}]"
+    if parts.username is not None:
+        return None
+    if port is not None:
+        netloc += f":{port}"
+    rest = parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    return f"{parts.scheme.lower()}://{netloc}" + quote(rest, safe=_URL_SAFE)
 
 
 def link(label: object, url: object, max_len: int = 300) -> str:

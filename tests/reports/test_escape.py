@@ -110,3 +110,16 @@ def test_long_text_is_truncated_with_an_ellipsis():
     assert len(out) == 300 and out.endswith("…")
     assert escape.cell("short") == "short"
     assert escape.inline("y" * 500, max_len=10) == "y" * 9 + "…"
+
+
+def test_url_hosts_are_checked_and_normalised():
+    assert escape.safe_url("HTTPS://Example.ORG:8443/x?q=1#f") == "https://example.org:8443/x?q=1#f"
+    assert escape.safe_url("https://\u00e9xample.org/\u00e9") == "https://xn--xample-9ua.org/%C3%A9"
+    assert escape.safe_url("https://user:pw@example.org/") is None
+    assert escape.safe_url("https://a<b>/") is None
+
+
+def test_plain_text_for_commit_messages():
+    out = escape.plain("Fixes #1 for @bob and owner/repo#3\nsecond line")
+    assert out == "Fixes #\u200b1 for @\u200bbob and owner/repo#\u200b3 second line"
+    assert escape.plain("*not markdown*") == "*not markdown*"
