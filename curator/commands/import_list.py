@@ -16,7 +16,7 @@ from curator.app import App, pass_app
 @click.argument("list_file", metavar="LIST.md", type=click.Path(dir_okay=True))
 @pass_app
 def import_list(app: App, list_file: str) -> None:
-    """Read the awesome list (engines, techniques, papers) into the database."""
+    """Import the list: engines, techniques, papers."""
     from db.catalogue import save_list
     from db.runs import now_iso
     from reports import listparse, taxonomy
