@@ -22,8 +22,10 @@ def render(app: App, list_file: str, check: bool) -> None:
     from reports.render import render_file
 
     notes: list[str] = []
-    app.config  # a bad config is reported before the list is touched
-    changed = render_file(list_file, app.db, app.config, check=check, notes=notes)
+    with app.run("render --check" if check else "render") as run:
+        changed = render_file(list_file, app.db, app.config, check=check, notes=notes)
+        run.add("changed", int(changed))
+        run.add("regions_inserted", sum(n.startswith("inserted region") for n in notes))
     for note in notes:
         app.note(note)
     if check:

@@ -102,3 +102,16 @@ def test_help_lists_the_commands(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert "import-list" in out and "render" in out
+
+
+def test_render_records_runs(tmp_path, fixtures):
+    lst = tmp_path / "README.md"
+    shutil.copy(fixtures / "seed-list.md", lst)
+    assert run(tmp_path, "render", str(lst)) == 0
+    assert run(tmp_path, "render", str(lst), "--check") == 0
+    from db import open_db
+
+    rows = open_db(tmp_path / "c.db").execute("SELECT command, status, counts FROM runs ORDER BY id").fetchall()
+    assert [(c, s) for c, s, _ in rows] == [("render", "ok"), ("render --check", "ok")]
+    counts = json.loads(rows[0][2])
+    assert counts["changed"] == 1 and counts["regions_inserted"] >= 11  # more when other modules register
