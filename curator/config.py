@@ -56,8 +56,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_rate_limit_wait": 60,
         "stats_attempts": 3,
         "readme_max_bytes": 262144,
-        "response_sample": 30,
+        "response_sample": 10,
         "missing_after": 3,
+        "candidate_repos": 50,
     },
     "web": {
         "connect_timeout": 5.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from curator.commands.crawl import crawl
+from curator.commands.crawl_github import github as crawl_github
 from curator.commands.crawl_web import web as crawl_web
 from curator.commands.import_list import import_list
 from curator.commands.pr import pr
@@ -15,6 +16,7 @@ COMMANDS: list = [crawl]
 COMMANDS.append(serve)
 COMMANDS.append(pr)
 crawl.add_command(crawl_web)
+crawl.add_command(crawl_github)
 COMMANDS.append(score)
 COMMANDS.insert(0, import_list)
 COMMANDS.append(render)

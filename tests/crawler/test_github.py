@@ -1,0 +1,262 @@
+"""The GitHub crawler against the fake GitHub API: figures, ETags, RELIABILITY cases 10-17."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+
+from crawler.github import clean_text, fetch_repo
+from crawler.github_http import (
+    AccessDenied, ForeignLink, GitHubClient, RateLimited, TooManyRequests,
+)
+from tests.fakes.github import NOW, FakeGitHub, FakeIssue, FakeRepo
+from tests.fakes.server import FakeServer, Response
+
+TOKEN = "ghp_SeCrEtTokenValue0123456789abcdefXYZ"
+
+
+class MemCache:
+    def __init__(self):
+        self.entries: dict[str, tuple[str, str]] = {}
+
+    def get(self, url):
+        return self.entries.get(url)
+
+    def put(self, url, etag, body):
+        self.entries[url] = (etag, body)
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = NOW.timestamp()
+        self.sleeps: list[float] = []
+
+    def now(self):
+        return self.t
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.t += seconds
+
+
+def busy_repo(name="org/engine", **kw) -> FakeRepo:
+    day = timedelta(days=1)
+    return FakeRepo(
+        name, stars=1234, forks=56, watchers=78, open_issues=9, open_prs=4, contributors=42,
+        weekly_commits=[5] * 39 + [2] * 13,
+        releases=[{"tag": "v2.0rc1", "published_at": "2026-06-20T00:00:00Z", "prerelease": True},
+                  {"tag": "v1.9", "published_at": "2026-05-01T00:00:00Z"},
+                  {"tag": "v1.8", "published_at": "2026-03-01T00:00:00Z"}],
+        issues=[FakeIssue(30, NOW - 2 * day, comments=[("dependabot[bot]", NOW - 2 * day + timedelta(minutes=1)),
+                                                         ("maint", NOW - 2 * day + timedelta(hours=2))]),
+                FakeIssue(29, NOW - 5 * day, pull_request=True, comments=[("x", NOW - 5 * day)]),
+                FakeIssue(28, NOW - 6 * day, user="bob", comments=[("bob", NOW - 6 * day + timedelta(hours=1)),
+                                                                   ("maint", NOW - 6 * day + timedelta(hours=6))]),
+                FakeIssue(27, NOW - 8 * day),  # no answer yet
+                FakeIssue(3, NOW - 200 * day, comments=[("maint", NOW - 100 * day)])],  # outside the window
+        **kw)
+
+
+@pytest.fixture
+def gh():
+    with FakeGitHub(token=TOKEN) as fake:
+        yield fake
+
+
+def client(gh, cache=None, clock=None, **kw) -> GitHubClient:
+    return GitHubClient(gh.url, TOKEN, cache=cache if cache is not None else MemCache(),
+                        clock=clock or FakeClock(), **kw)
+
+
+def test_first_crawl_collects_every_figure(gh):
+    gh.add(busy_repo())
+    r = fetch_repo(client(gh), "org/engine", now=NOW)
+    s = r.stats
+    assert r.status == "ok" and r.unknown == []
+    assert (s.stars, s.forks, s.watchers, s.open_issues, s.open_prs, s.contributors) == (1234, 56, 78, 9, 4, 42)
+    assert s.commits_90d == 2 * 13
+    assert (s.releases, s.latest_release, s.latest_release_date) == (3, "v1.9", "2026-05-01T00:00:00Z")
+    assert s.license == "Apache-2.0" and s.topics == ["llm", "inference"] and s.has_discussions is True
+    assert s.median_first_response_hours == 4.0  # 2 h (bot skipped) and 6 h (author skipped)
+    assert r.readme.text.startswith("# Fake") and not r.readme.truncated
+    assert all(q.headers["authorization"] == f"token {TOKEN}" for q in gh.requests)
+    assert r.requests == len(gh.requests) <= 10
+
+
+def test_unchanged_repo_costs_only_304s(gh):
+    gh.add(busy_repo())
+    cache = MemCache()
+    first = fetch_repo(client(gh, cache), "org/engine", now=NOW)
+    before = gh.remaining
+    second = fetch_repo(client(gh, cache), "org/engine", now=NOW)  # a new client: only the cache persists
+    assert second.billable == 0 and second.requests == first.requests
+    assert gh.remaining == before
+    assert second.stats == first.stats and second.readme == first.readme
+
+
+def test_changed_resource_is_refetched(gh):
+    repo = gh.add(busy_repo())
+    cache = MemCache()
+    fetch_repo(client(gh, cache), "org/engine", now=NOW)
+    repo.stars += 1
+    r = fetch_repo(client(gh, cache), "org/engine", now=NOW)
+    assert r.stats.stars == 1235 and r.billable == 1
+
+
+def test_renamed_repo_is_followed(gh):
+    gh.add(busy_repo("old/name"))
+    gh.rename("old/name", "new/name")
+    r = fetch_repo(client(gh), "old/name", now=NOW)
+    assert r.status == "ok" and r.renamed_to == "new/name" and r.stats.stars == 1234
+    assert any(q.path == "/repositories/1" for q in gh.requests)
+    assert any(q.path.startswith("/repos/new/name/") for q in gh.requests)
+
+
+@pytest.mark.parametrize("status, expected", [(404, "missing"), (451, "blocked")])
+def test_missing_repo_is_reported_not_raised(gh, status, expected):
+    gh.gone["gone/repo"] = status
+    r = fetch_repo(client(gh), "gone/repo", now=NOW)
+    assert r.status == expected and r.http_status == status and r.stats is None
+
+
+def test_archived_is_flagged(gh):
+    gh.add(busy_repo(archived=True))
+    assert fetch_repo(client(gh), "org/engine", now=NOW).status == "archived"
+
+
+def test_case10_far_reset_raises_without_long_sleep(gh):
+    gh.add(busy_repo())
+    gh.exhaust(reset_in=50 * 60)
+    clock = FakeClock()
+    with pytest.raises(RateLimited, match="rate-limited, resumes next run"):
+        fetch_repo(client(gh, clock=clock, max_rate_limit_wait=60), "org/engine", now=NOW)
+    assert clock.sleeps == [] and len(gh.requests) == 1
+
+
+def test_case10_near_reset_waits_then_continues(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/pulls$", gh.error(403, "API rate limit exceeded for user ID 1.",
+                                  {"x-ratelimit-remaining": "0",
+                                   "x-ratelimit-reset": str(int(NOW.timestamp()) + 20)}))
+    clock = FakeClock()
+    r = fetch_repo(client(gh, clock=clock, max_rate_limit_wait=60), "org/engine", now=NOW)
+    assert r.stats.open_prs == 4 and clock.sleeps == [21]
+
+
+def test_case11_429_retry_after_then_success(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/repos/org/engine$", gh.error(429, "Too Many Requests", {"Retry-After": "7"}), times=2)
+    clock = FakeClock()
+    r = fetch_repo(client(gh, clock=clock, max_attempts=3), "org/engine", now=NOW)
+    assert r.status == "ok" and clock.sleeps == [7, 7]
+
+
+def test_case11_429_without_retry_after_gives_up_clearly(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/repos/org/engine$", gh.error(429, "Too Many Requests"), times=-1)
+    clock = FakeClock()
+    with pytest.raises(TooManyRequests) as exc:
+        fetch_repo(client(gh, clock=clock, max_attempts=3), "org/engine", now=NOW)
+    assert "429" in str(exc.value) and "3 times" in str(exc.value) and "/repos/org/engine" in str(exc.value)
+    assert clock.sleeps == [2, 4] and len(gh.requests) == 3
+
+
+def test_case11_secondary_limit_with_long_retry_after_is_not_waited(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/repos/org/engine$", gh.error(403, "You have exceeded a secondary rate limit.",
+                                             {"Retry-After": "3600"}), times=-1)
+    clock = FakeClock()
+    with pytest.raises(TooManyRequests, match="3600"):
+        fetch_repo(client(gh, clock=clock, max_rate_limit_wait=60), "org/engine", now=NOW)
+    assert clock.sleeps == []
+
+
+def test_case12_bad_token_fails_fast_without_the_token(gh, caplog):
+    caplog.set_level(logging.DEBUG)
+    gh.add(busy_repo())
+    c = GitHubClient(gh.url, TOKEN + "-wrong", cache=MemCache(), clock=FakeClock())
+    with pytest.raises(AccessDenied) as exc:
+        fetch_repo(c, "org/engine", now=NOW)
+    assert "401" in str(exc.value) and "GITHUB_TOKEN" in str(exc.value) and len(gh.requests) == 1
+    assert TOKEN not in str(exc.value) and TOKEN not in caplog.text
+
+
+def test_case12_not_accessible_names_the_permission(gh, caplog):
+    caplog.set_level(logging.DEBUG)
+    gh.add(busy_repo())
+    gh.fault(r"/issues$", gh.error(403, "Resource not accessible by personal access token",
+                                   {"x-accepted-github-permissions": "issues=read"}))
+    with pytest.raises(AccessDenied) as exc:
+        fetch_repo(client(gh), "org/engine", now=NOW)
+    assert "issues=read" in str(exc.value) and "not accessible" in str(exc.value)
+    assert TOKEN not in str(exc.value) and TOKEN not in caplog.text
+
+
+def test_case12_permission_guessed_from_endpoint(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/pulls$", gh.error(403, "Resource not accessible by integration"))
+    with pytest.raises(AccessDenied, match="pull_requests: read"):
+        fetch_repo(client(gh), "org/engine", now=NOW)
+
+
+def test_case13_stats_202_forever_is_bounded_and_unknown(gh):
+    gh.add(busy_repo(stats_pending=-1))
+    clock = FakeClock()
+    r = fetch_repo(client(gh, clock=clock, stats_attempts=3), "org/engine", now=NOW)
+    assert r.status == "ok" and r.stats.commits_90d is None and r.unknown == ["commits_90d"]
+    assert sum(q.path.endswith("/stats/commit_activity") for q in gh.requests) == 3
+    assert len(clock.sleeps) == 2 and sum(clock.sleeps) < 30
+    assert r.stats.stars == 1234
+
+
+def test_case13_stats_202_then_ready(gh):
+    gh.add(busy_repo(stats_pending=1))
+    r = fetch_repo(client(gh), "org/engine", now=NOW)
+    assert r.stats.commits_90d == 26
+
+
+def test_case16_huge_binary_readme_and_control_characters(gh):
+    gh.add(busy_repo(readme=b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4000,
+                     description="evil\x1b[31m red\u202e txt\x00 \u200bend"))
+    r = fetch_repo(client(gh), "org/engine", now=NOW, readme_max_bytes=4096)
+    assert r.readme.binary and r.readme.text is None and r.readme.truncated
+    assert r.stats.description == "evil [31m red txt end"
+
+
+def test_case16_long_text_readme_is_capped(gh):
+    gh.add(busy_repo(readme=("# Big\n" + "é line of text\n" * 100_000).encode()))
+    r = fetch_repo(client(gh), "org/engine", now=NOW, readme_max_bytes=10_000)
+    assert r.readme.truncated and r.readme.size > 1_000_000
+    assert len(r.readme.text.encode()) <= 10_000 + 3 and r.readme.text.startswith("# Big")
+
+
+def test_body_cap_protects_memory(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/readme$", lambda: Response(200, b'{"content": "' + b"A" * 3_000_000 + b'"}'))
+    r = fetch_repo(client(gh, max_body=1_000_000), "org/engine", now=NOW)
+    assert r.readme is None and "readme" in r.unknown
+
+
+def test_case17_foreign_pagination_link_is_not_followed():
+    foreign = FakeServer(lambda req: Response(200, [])).start()
+    try:
+        with FakeGitHub(token=TOKEN) as gh:
+            repo = gh.add(busy_repo())
+            repo.issues[0].comments = [("ci[bot]", NOW)] * 31  # first page all bots -> wants page 2
+            gh.link_origin = foreign.url
+            r = fetch_repo(client(gh), "org/engine", now=NOW)
+            assert foreign.requests == []
+            assert r.status == "ok" and "foreign host" in r.error
+            assert {"contributors", "median_first_response_hours"} <= set(r.unknown)
+            c = client(gh)
+            with pytest.raises(ForeignLink):
+                c.get(f"{foreign.url}/repos/org/engine/contributors?page=2")
+            assert foreign.requests == []
+    finally:
+        foreign.stop()
+
+
+def test_clean_text():
+    assert clean_text("a\tb\x00c\u200bd\n") == "a b c d"
+    assert clean_text("") is None and clean_text(None) is None
