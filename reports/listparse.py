@@ -387,6 +387,9 @@ def parse(text: str) -> ListDoc:
         raise BadInput("the list has no headings: not an awesome-list Markdown file")
     doc.duplicates = sorted(((e.name, e.sections) for e in doc.engines if len(e.sections) > 1),
                             key=lambda d: d[0].casefold())
+    for s in doc.sections:
+        if not s.understood and s.note is None:
+            s.note = "kept as written"
     _same_repo_notes(doc)
     log.debug("parsed %d sections, %d engines, %d techniques", len(doc.sections), len(doc.engines),
               len(doc.techniques))

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from curator.errors import BadInput
+from reports import taxonomy
 
 NAME = r"[a-z0-9][a-z0-9._-]*"
 BEGIN = re.compile(rf"^\s*<!--\s*curator:begin\s+({NAME})\s*-->\s*$")
@@ -48,16 +49,7 @@ ANY_MARKER = re.compile(r"<!--\s*curator:(begin|end)\b", re.IGNORECASE)
 
 # a heading missing from the list -> the heading used instead (any region)
 FALLBACKS: dict[str, str] = {
-    "Batch Optimization": "Optimization Techniques",
-    "Parallelism": "Optimization Techniques",
-    "Quantization": "Optimization Techniques",
-    "Pruning": "Optimization Techniques",
-    "Sparsity Optimization": "Optimization Techniques",
-    "Fine-Tuning": "Optimization Techniques",
-    "Caching": "Optimization Techniques",
-    "Attention Optimization": "Optimization Techniques",
-    "Sampling Optimization": "Optimization Techniques",
-    "Structured Outputs": "Optimization Techniques",
+    **{heading: "Optimization Techniques" for heading in taxonomy.HEADINGS.values()},
     "Overview of LLM Inference Engines": "Comparison Table",
 }
 
