@@ -70,6 +70,9 @@ class FakeGitHub:
         root = self._commit({p: t.encode() for p, t in files.items()}, [], "initial", "maintainer", "maintainer")
         self.refs[default_branch] = root
         self.server = FakeServer(self.handle)
+        # headers and body go out in two writes; without TCP_NODELAY each answer waits ~40 ms
+        # on the client's delayed ACK (the handler class is this server's own)
+        self.server._httpd.RequestHandlerClass.disable_nagle_algorithm = True
 
     # --- test helpers -------------------------------------------------------------
 
