@@ -216,6 +216,8 @@ def score_engine(signals: dict | None, stats_history: list[dict], weights: Weigh
         "ease_of_use": {"formula": "100 * sum(w_part * part) / sum(w_part) over parts with data",
                         "weights": {k: w for k, (_, w) in parts.items()},
                         "used": sorted(used), "missing": sorted(k for k, (v, _) in parts.items() if v is None)},
+        "inputs": {"web_sources": (signals or {}).get("sources", []),
+                   "stats_rows": len(stats_history)},
         "docs": {"score": docs, "level": level, "parts": docs_c},
         "community": {"score": community, "parts": comm_c},
         "activity": {"score": activity, "parts": act_c,

@@ -40,6 +40,22 @@ def latest_web_signals(db: sqlite_utils.Database, engine: str) -> list[dict]:
     return rows
 
 
+def usable_web_signals(db: sqlite_utils.Database, engine: str, since: str, until: str) -> list[dict]:
+    """Per source, the newest successful reading between ``since`` and ``until``.
+
+    A page that failed tonight (network, 5xx) keeps its last good reading
+    within the window, so a transient failure does not move the scores."""
+    rows = list(db.query("""
+        SELECT w.* FROM web_signals w
+        JOIN (SELECT source, MAX(date) AS date FROM web_signals
+              WHERE engine = :e AND status = 'ok' AND date >= :since AND date <= :until
+              GROUP BY source) m ON m.source = w.source AND m.date = w.date
+        WHERE w.engine = :e ORDER BY w.source""", {"e": engine, "since": since, "until": until}))
+    for row in rows:
+        row["signals"] = json.loads(row["signals"]) if row["signals"] else None
+    return rows
+
+
 def engines_to_score(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("SELECT name, repo FROM engines WHERE in_list = 1 ORDER BY name"))
 

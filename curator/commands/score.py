@@ -5,6 +5,11 @@ import click
 
 from curator.app import pass_app
 
+# repo_stats history read for star growth, and how long a page's last good
+# reading stands in when tonight's fetch failed
+STATS_WINDOW_DAYS = 60
+SIGNALS_WINDOW_DAYS = 30
+
 
 @click.command("score")
 @click.option("--date", "day", default=None, help="Date of the score rows (YYYY-MM-DD, default today UTC).")
@@ -25,7 +30,7 @@ def score(app, day: str | None) -> None:
             raise BadInput(f"--date: expected YYYY-MM-DD, got {day!r}") from None
     day = day or now_iso()[:10]
     weights = Weights.from_config(app.config["scoring"])
-    since = (date.fromisoformat(day) - timedelta(days=60)).isoformat()
+    since = (date.fromisoformat(day) - timedelta(days=STATS_WINDOW_DAYS)).isoformat()
     with app.run("score") as run:
         for engine in engines_to_score(app.db):
             result = score_one(app.db, engine, weights, since, day)
@@ -36,16 +41,19 @@ def score(app, day: str | None) -> None:
 
 def score_one(db, engine: dict, weights, since: str, day: str):
     """Merge the engine's latest signals and stats history, then score."""
+    from datetime import date, timedelta
+
     from classifier.scoring import score_engine
     from crawler.signals import Signals, merge
-    from db.web import latest_web_signals, stats_history
+    from db.web import stats_history, usable_web_signals
 
-    rows = [r for r in latest_web_signals(db, engine["name"]) if r["status"] == "ok" and r["signals"]]
+    window = (date.fromisoformat(day) - timedelta(days=SIGNALS_WINDOW_DAYS)).isoformat()
+    rows = [r for r in usable_web_signals(db, engine["name"], window, day) if r["signals"]]
     merged = None
     if rows:
         merged = merge([Signals.from_dict(r["signals"]) for r in rows]).to_dict()
         merged["docs_site_fetched"] = any(r["source"] in ("docs", "docs_link") for r in rows)
-        merged["sources"] = sorted(r["source"] for r in rows)
+        merged["sources"] = [f"{r['source']}@{r['date']}" for r in rows]
     history = [h for h in stats_history(db, engine["repo"], since) if h["date"][:10] <= day]
     return score_engine(merged, history, weights)
 

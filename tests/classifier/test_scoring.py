@@ -127,7 +127,8 @@ def test_components_explain_every_part():
     r = score_engine(dict(FULL_DOCS, install={"pip": ["pip install x"]}),
                      [stats("2026-06-01", contributors=10, commits_90d=20)], Weights())
     c = r.components
-    assert set(c) == {"ease_of_use", "docs", "community", "activity", "ease_of_deployment"}
+    assert set(c) == {"ease_of_use", "inputs", "docs", "community", "activity", "ease_of_deployment"}
+    assert c["inputs"]["stats_rows"] == 1
     assert c["activity"]["parts"]["contributors"] == {"value": 10, "weight": 2.0, "cap": 1000,
                                                      "score": pytest.approx(capped_log(10, 1000), abs=1e-4)}
     assert c["activity"]["parts"]["releases"]["reason"] == "not measured"

@@ -6,12 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from datetime import date, timedelta
+
 from curator.cli import main
 from db import open_db
+from db.runs import now_iso
 from tests.fakes.server import FakeServer, Response
 
 READMES = Path(__file__).resolve().parents[2] / "curator" / "demo_data" / "readmes"
 NOW = "2026-06-30T00:00:00+00:00"
+TODAY = now_iso()[:10]  # crawl web stamps its rows with today's date
+
+
+def days_ago(n: int) -> str:
+    return (date.fromisoformat(TODAY) - timedelta(days=n)).isoformat()
 
 
 @pytest.fixture
@@ -28,7 +36,7 @@ def dbfile(tmp_path):
                             (repo, NOW, (READMES / readme).read_text(encoding="utf-8")))
         db.conn.execute("INSERT INTO engines (name, kind, section, first_seen) VALUES ('Cloud', 'commercial', 's', ?)",
                         (NOW,))
-        for day, stars, contributors in (("2026-06-01", 1000, 900), ("2026-06-28", 1600, 950)):
+        for day, stars, contributors in ((days_ago(29), 1000, 900), (days_ago(2), 1600, 950)):
             db.conn.execute("INSERT INTO repo_stats (repo, date, stars, contributors, commits_90d) VALUES (?,?,?,?,?)",
                             ("vllm-project/vllm", day, stars, contributors, 1500))
     db.conn.close()
@@ -38,7 +46,7 @@ def dbfile(tmp_path):
 def test_readme_crawl_then_score(dbfile, capsys):
     assert main(["--db", dbfile, "crawl", "web", "--readme-only"]) == 0
     assert "3 engines" in capsys.readouterr().out
-    assert main(["--db", dbfile, "score", "--date", "2026-06-30"]) == 0
+    assert main(["--db", dbfile, "score", "--date", TODAY]) == 0
     out = capsys.readouterr().out
     assert "vLLM\tease_of_use=" in out
     db = open_db(dbfile)
@@ -55,6 +63,11 @@ def test_readme_crawl_then_score(dbfile, capsys):
     assert statuses[("Cloud", "readme")] == "skipped" and statuses[("vLLM", "readme")] == "ok"
     runs = [r["command"] for r in db.query("SELECT command FROM runs WHERE status = 'ok'")]
     assert runs == ["crawl web", "score"]
+    # scores as of a date before the crawl see no web signals and no stats
+    assert main(["--db", dbfile, "score", "--date", days_ago(40)]) == 0
+    early = db.execute("SELECT ease_of_use, docs_level FROM engine_scores WHERE engine = 'vLLM' AND date = ?",
+                       [days_ago(40)]).fetchone()
+    assert early == (None, None)
 
 
 def test_crawl_web_refuses_loopback_homepage_by_default(dbfile, capsys):
@@ -81,7 +94,7 @@ def test_score_weights_from_config(dbfile, tmp_path, capsys):
     main(["--db", dbfile, "crawl", "web", "--readme-only"])
     cfg = tmp_path / "c.toml"
     cfg.write_text("[scoring]\ndocs_weight = 1.0\ncommunity_weight = 0.0\nactivity_weight = 0.0\n")
-    assert main(["--db", dbfile, "--config", str(cfg), "score", "--date", "2026-06-30"]) == 0
+    assert main(["--db", dbfile, "--config", str(cfg), "score", "--date", TODAY]) == 0
     db = open_db(dbfile)
     v = db.execute("SELECT ease_of_use, docs_score FROM engine_scores WHERE engine='vLLM'").fetchone()
     assert v[0] == pytest.approx(100 * v[1])

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from db.web import (engines_to_crawl, latest_web_signals, save_engine_score, save_web_signals, scores_of,
+from db.web import (engines_to_crawl, usable_web_signals, latest_web_signals, save_engine_score, save_web_signals, scores_of,
                     stats_history)
 
 NOW = "2026-06-30T00:00:00+00:00"
@@ -66,3 +66,16 @@ def test_stats_history_window(db):
         db.conn.execute("INSERT INTO repo_stats (repo, date, stars) VALUES ('o/e', ?, ?)", (day, stars))
     assert [r["stars"] for r in stats_history(db, "o/e", "2026-05-01")] == [5, 9]
     assert stats_history(db, None) == []
+
+
+def test_failed_page_keeps_last_good_reading_within_window(db):
+    ok = {"source": "homepage", "url": "https://e.org", "status": "ok", "signals": {"n": 1}}
+    save_web_signals(db, "E", "2026-05-01", [dict(ok, signals={"n": 0})])
+    save_web_signals(db, "E", "2026-06-01", [ok, {"source": "readme", "status": "ok", "signals": {"r": 1}}])
+    save_web_signals(db, "E", "2026-06-02", [{"source": "homepage", "status": "failed", "error": "HTTP 503"},
+                                             {"source": "readme", "status": "ok", "signals": {"r": 2}}])
+    rows = usable_web_signals(db, "E", "2026-05-15", "2026-06-02")
+    assert [(r["source"], r["date"], r["signals"]) for r in rows] == [
+        ("homepage", "2026-06-01", {"n": 1}), ("readme", "2026-06-02", {"r": 2})]
+    assert usable_web_signals(db, "E", "2026-06-02", "2026-06-02")[0]["source"] == "readme"
+    assert [r["date"] for r in usable_web_signals(db, "E", "2026-04-01", "2026-05-31")] == ["2026-05-01"]
