@@ -62,19 +62,24 @@ class FakeGitHub:
         self.bot = bot
         self.default_branch = default_branch
         self.app_token = app_token  # GitHub App installation tokens may not read /user
+        self.server = FakeServer(self.handle)
+        self.reset(files)
+        # headers and body go out in two writes; without TCP_NODELAY each answer waits ~40 ms
+        # on the client's delayed ACK (the handler class is this server's own)
+        self.server._httpd.RequestHandlerClass.disable_nagle_algorithm = True
+
+    # --- test helpers -------------------------------------------------------------
+
+    def reset(self, files: dict[str, str]) -> None:
+        """Forget everything: one commit on the default branch holding ``files``, no PRs, no requests."""
         self.commits: dict[str, Commit] = {}
         self.refs: dict[str, str] = {}
         self.pulls: dict[int, Pull] = {}
         self._numbers = itertools.count(1)
         self._ids = itertools.count(1000)
         root = self._commit({p: t.encode() for p, t in files.items()}, [], "initial", "maintainer", "maintainer")
-        self.refs[default_branch] = root
-        self.server = FakeServer(self.handle)
-        # headers and body go out in two writes; without TCP_NODELAY each answer waits ~40 ms
-        # on the client's delayed ACK (the handler class is this server's own)
-        self.server._httpd.RequestHandlerClass.disable_nagle_algorithm = True
-
-    # --- test helpers -------------------------------------------------------------
+        self.refs[self.default_branch] = root
+        self.server.requests.clear()
 
     def push(self, branch: str, path: str, text: str, login: str = "maintainer") -> str:
         head = self.refs[branch]

@@ -47,11 +47,17 @@ def _rendered_empty() -> str:
 LIST = _rendered_empty()
 
 
-@pytest.fixture
-def fake():
+@pytest.fixture(scope="module")
+def github_server():
     gh = FakeGitHub(REPO, {"README.md": LIST}, token=TOKEN, bot="curator-bot")
     with gh.server:
         yield gh
+
+
+@pytest.fixture
+def fake(github_server):
+    github_server.reset({"README.md": LIST})
+    return github_server
 
 
 def publish(db, fake, config=None, failed=None):
