@@ -43,11 +43,12 @@ class Report:
     failed_sources: list[str] = field(default_factory=list)
 
 
-def gather(db, config, base_text: str, failed_sources: Iterable[str] = ()) -> Report:
-    """Collect the report; papers already linked from ``base_text`` are not "added"."""
+def gather(db, config, base_text: str, new_text: str | None = None, failed_sources: Iterable[str] = ()) -> Report:
+    """Collect the report. "Added" papers are those the new list links and the old one does not
+    (with no ``new_text``: every listed paper the old list does not link)."""
     cls = config["classifier"]
     listed = prs.listed_papers(db, cls["confidence_threshold"])
-    added = [p for p in listed if f"arxiv.org/abs/{p['arxiv_id']}" not in base_text]
+    added = [p for p in listed if _abs(p) not in base_text and (new_text is None or _abs(p) in new_text)]
     return Report(
         added=added,
         movers=prs.star_movers(db),
@@ -146,6 +147,10 @@ def _dataset_note(config) -> str:
             "`curator.db.gz` on the `curator-data` release of the curator repository, or the `curator-db` "
             "artifact of the nightly run. Unpack it and browse it with `curator serve --db curator.db` "
             "(or `datasette curator.db`).")
+
+
+def _abs(paper: dict[str, Any]) -> str:
+    return f"arxiv.org/abs/{paper['arxiv_id']})"
 
 
 def _paper_link(paper: dict[str, Any]) -> str:

@@ -85,7 +85,7 @@ class Publisher:
         out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=list(notes))
         if new_text == base_text:
             return out
-        report = prbody.gather(self.db, self.config, base_text, self.failed)
+        report = prbody.gather(self.db, self.config, base_text, new_text, self.failed)
         title = prbody.title(self.config, report)
         body = prbody.body(self.db, self.config, report)
         target = self._choose_branch()

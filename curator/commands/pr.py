@@ -72,7 +72,7 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
     from reports.render import render_text
 
     new_text, notes = render_text(text, app.db, app.config)
-    report = prbody.gather(app.db, app.config, text, failed_sources(app.db))
+    report = prbody.gather(app.db, app.config, text, new_text, failed_sources(app.db))
     name = list_path.name
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                         fromfile=f"a/{name}", tofile=f"b/{name}"))

@@ -28,7 +28,7 @@ def add_technique_ref(db, category, technique, url, label):
 
 
 def build(db, config, base_text="", failed=()):
-    report = prbody.gather(db, config, base_text, failed)
+    report = prbody.gather(db, config, base_text, None, failed)
     return report, prbody.title(config, report), prbody.body(db, config, report)
 
 
@@ -38,7 +38,7 @@ def test_title_counts_and_summary(mem_db, config):
     add_paper(mem_db, "2606.00003", "Already listed")
     add_engine(mem_db, "vLLM", "vllm-project/vllm", [("2026-06-01", 100), ("2026-06-02", 160)])
 
-    report, title, body = build(mem_db, config, base_text="see https://arxiv.org/abs/2606.00003")
+    report, title, body = build(mem_db, config, base_text="see [it](https://arxiv.org/abs/2606.00003)")
 
     assert [p["arxiv_id"] for p in report.added] == ["2606.00001", "2606.00002"]
     assert title == "curator: update the list (2 new papers, 1 star movers)"
@@ -140,3 +140,12 @@ def test_hard_cut_when_even_headings_do_not_fit(mem_db, config, monkeypatch):
     _, _, body = build(mem_db, config)
     assert len(body) <= 300
     assert body.endswith(prbody.TRUNCATED_NOTE)
+
+
+def test_added_means_linked_by_the_new_list_and_not_the_old(mem_db, config):
+    for i in range(3):
+        add_paper(mem_db, f"2606.0000{i}", f"Paper {i}")
+    new_text = "[a](https://arxiv.org/abs/2606.00001) [b](https://arxiv.org/abs/2606.00002)"
+    old_text = "[b](https://arxiv.org/abs/2606.00002)"
+    report = prbody.gather(mem_db, config, old_text, new_text)
+    assert [p["arxiv_id"] for p in report.added] == ["2606.00001"]
