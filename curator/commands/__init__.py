@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from curator.commands.crawl import crawl
+from curator.commands.crawl_arxiv import arxiv as crawl_arxiv
 from curator.commands.crawl_github import github as crawl_github
 from curator.commands.crawl_web import web as crawl_web
 from curator.commands.import_list import import_list
+from curator.commands.nightly import nightly
 from curator.commands.pr import pr
 from curator.commands.render import render
 from curator.commands.score import score
@@ -15,8 +17,10 @@ from curator.commands.serve import serve
 COMMANDS: list = [crawl]
 COMMANDS.append(serve)
 COMMANDS.append(pr)
+crawl.add_command(crawl_arxiv)
 crawl.add_command(crawl_web)
 crawl.add_command(crawl_github)
 COMMANDS.append(score)
 COMMANDS.insert(0, import_list)
 COMMANDS.append(render)
+COMMANDS.append(nightly)
