@@ -27,10 +27,15 @@ CHART_HEADING = "Comparison Table"  # beside the comparison region
 Region = Callable[[Any, Any], str]
 
 
+def shown_papers(db, config, category: str) -> list[dict[str, Any]]:
+    """The papers a category's table shows: confident, never rejected, newest first, capped."""
+    return prs.listed_papers(db, config["classifier"]["confidence_threshold"], category)[:RECENT_LIMIT]
+
+
 def recent_papers(category: str) -> Region:
     """The region function for one category's "recent papers" table."""
     def region(db, config) -> str:
-        rows = prs.listed_papers(db, config["classifier"]["confidence_threshold"], category)[:RECENT_LIMIT]
+        rows = shown_papers(db, config, category)
         if not rows:
             return "_No recent papers above the confidence bar yet._"
         lines = ["| Paper | Authors | Date | Technique | Confidence | Code |", "|---|---|---|---|---|---|"]

@@ -44,10 +44,12 @@ class Report:
 
 
 def gather(db, config, base_text: str, new_text: str | None = None, failed_sources: Iterable[str] = ()) -> Report:
-    """Collect the report. "Added" papers are those the new list links and the old one does not
-    (with no ``new_text``: every listed paper the old list does not link)."""
+    """Collect the report. "Added" papers are those the paper tables show, the new list links
+    and the old one does not (with no ``new_text``: all shown that the old list does not link)."""
+    from reports.paper_regions import shown_papers
+
     cls = config["classifier"]
-    listed = prs.listed_papers(db, cls["confidence_threshold"])
+    listed = [p for cat in CATEGORIES for p in shown_papers(db, config, cat)]
     added = [p for p in listed if _abs(p) not in base_text and (new_text is None or _abs(p) in new_text)]
     return Report(
         added=added,

@@ -40,7 +40,7 @@ def test_title_counts_and_summary(mem_db, config):
 
     report, title, body = build(mem_db, config, base_text="see [it](https://arxiv.org/abs/2606.00003)")
 
-    assert [p["arxiv_id"] for p in report.added] == ["2606.00001", "2606.00002"]
+    assert [p["arxiv_id"] for p in report.added] == ["2606.00002", "2606.00001"]  # list order
     assert title == "curator: update the list (2 new papers, 1 star movers)"
     assert body.startswith("This update adds 2 papers in 2 categories, reports 1 star movers, 0 candidate engines")
     assert body.index("### Added papers: quantization") < body.index("### Added papers: caching")  # list order
@@ -117,7 +117,10 @@ def assert_inert(text: str) -> None:
     assert "](javascript:" not in text
 
 
-def test_body_is_cut_to_githubs_limit_with_a_summary(mem_db, config):
+def test_body_is_cut_to_githubs_limit_with_a_summary(mem_db, config, monkeypatch):
+    from reports import paper_regions
+
+    monkeypatch.setattr(paper_regions, "RECENT_LIMIT", 1000)
     long_title = "Very long title " * 700  # ~11,000 characters
     for i in range(400):
         add_paper(mem_db, f"2606.{i:05d}", f"{i} {long_title}")
@@ -149,3 +152,13 @@ def test_added_means_linked_by_the_new_list_and_not_the_old(mem_db, config):
     old_text = "[b](https://arxiv.org/abs/2606.00002)"
     report = prbody.gather(mem_db, config, old_text, new_text)
     assert [p["arxiv_id"] for p in report.added] == ["2606.00001"]
+
+
+def test_added_papers_are_capped_like_the_tables(mem_db, config, monkeypatch):
+    from reports import paper_regions
+
+    monkeypatch.setattr(paper_regions, "RECENT_LIMIT", 2)
+    for i in range(4):
+        add_paper(mem_db, f"2606.0000{i}", f"Paper {i}", published=f"2026-06-2{i}")
+    report = prbody.gather(mem_db, config, "")
+    assert [p["arxiv_id"] for p in report.added] == ["2606.00003", "2606.00002"]
