@@ -42,8 +42,9 @@ class FakeClock:
 
 def busy_repo(name="org/engine", **kw) -> FakeRepo:
     day = timedelta(days=1)
+    kw.setdefault("contributors", 42)
     return FakeRepo(
-        name, stars=1234, forks=56, watchers=78, open_issues=9, open_prs=4, contributors=42,
+        name, stars=1234, forks=56, watchers=78, open_issues=9, open_prs=4,
         weekly_commits=[5] * 39 + [2] * 13,
         releases=[{"tag": "v2.0rc1", "published_at": "2026-06-20T00:00:00Z", "prerelease": True},
                   {"tag": "v1.9", "published_at": "2026-05-01T00:00:00Z"},
@@ -260,3 +261,53 @@ def test_case17_foreign_pagination_link_is_not_followed():
 def test_clean_text():
     assert clean_text("a\tb\x00c\u200bd\n") == "a b c d"
     assert clean_text("") is None and clean_text(None) is None
+
+
+def test_redirect_off_the_api_host_is_refused():
+    foreign = FakeServer(lambda req: Response(200, {})).start()
+    try:
+        with FakeGitHub(token=TOKEN) as gh:
+            gh.add(busy_repo())
+            gh.fault(r"/repos/org/engine$", lambda: Response(301, {"message": "Moved Permanently"},
+                                                             {"Location": foreign.url.replace("127.0.0.1", "localhost")
+                                                              + "/repositories/1"}))
+            r = fetch_repo(client(gh), "org/engine", now=NOW)
+            assert r.status == "error" and "redirected off the API host" in r.error
+            assert foreign.requests == []
+    finally:
+        foreign.stop()
+
+
+def test_server_errors_back_off_then_succeed(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/repos/org/engine$", gh.error(502, "Server Error"), times=2)
+    clock = FakeClock()
+    r = fetch_repo(client(gh, clock=clock, max_attempts=3), "org/engine", now=NOW)
+    assert r.status == "ok" and clock.sleeps == [2, 4]
+
+
+def test_hanging_server_times_out_into_a_repo_error(gh):
+    gh.add(busy_repo())
+    gh.fault(r"/repos/org/engine$", lambda: Response(hang=True), times=-1)
+    clock = FakeClock()
+    started = NOW.timestamp()
+    r = fetch_repo(client(gh, clock=clock, max_attempts=2, connect_timeout=0.5, read_timeout=0.2),
+                   "org/engine", now=NOW)
+    assert r.status == "error" and "after 2 attempts" in r.error and "Timeout" in r.error
+    assert len(gh.requests) == 2 and clock.t - started == 2
+
+
+def test_without_token_no_authorization_header_is_sent():
+    with FakeGitHub() as gh:
+        gh.add(busy_repo())
+        r = GitHubClient(gh.url, None, cache=MemCache(), clock=FakeClock())
+        assert fetch_repo(r, "org/engine", now=NOW).status == "ok"
+        assert all("authorization" not in q.headers for q in gh.requests)
+
+
+def test_count_trick_uses_the_last_page_number(gh):
+    gh.add(busy_repo(contributors=250))
+    c = client(gh)
+    assert fetch_repo(c, "org/engine", now=NOW).stats.contributors == 250
+    q = next(q for q in gh.requests if q.path.endswith("/contributors"))
+    assert q.query["per_page"] == ["1"]

@@ -106,3 +106,9 @@ def test_bad_api_url_is_bad_input(env, capsys, monkeypatch):
     assert main([*env["args"], "crawl", "github"]) == 2
     assert "CURATOR_GITHUB_API_URL" in capsys.readouterr().err
     assert env["fake"].requests == []
+
+
+def test_repo_option_limits_the_crawl(env, capsys):
+    assert main([*env["args"], "crawl", "github", "--repo", "org/alpha"]) == 0
+    assert "1 of 1 repos crawled" in capsys.readouterr().out
+    assert {q.path.split("/")[3] for q in env["fake"].requests} == {"alpha"}
