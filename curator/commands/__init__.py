@@ -6,6 +6,7 @@ from curator.commands.crawl import crawl
 from curator.commands.crawl_arxiv import arxiv as crawl_arxiv
 from curator.commands.crawl_github import github as crawl_github
 from curator.commands.crawl_web import web as crawl_web
+from curator.commands.demo import demo
 from curator.commands.import_list import import_list
 from curator.commands.nightly import nightly
 from curator.commands.pr import pr
@@ -24,3 +25,4 @@ COMMANDS.append(score)
 COMMANDS.insert(0, import_list)
 COMMANDS.append(render)
 COMMANDS.append(nightly)
+COMMANDS.append(demo)
