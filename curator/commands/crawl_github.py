@@ -7,7 +7,6 @@ stopped by the rate limit keeps what it did and the next run picks it up.
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 

@@ -24,6 +24,11 @@ DOCS = "https://docs.github.com/rest"
 NOW = datetime(2026, 7, 1, 3, 0, tzinfo=timezone.utc)
 
 
+def _num(text: str) -> int:
+    """A stable numeric id for a name (``hash()`` changes between processes)."""
+    return int(hashlib.sha1(text.encode()).hexdigest()[:6], 16)
+
+
 def iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -238,10 +243,10 @@ class FakeGitHub:
 
     # -- resources ------------------------------------------------------------
     def _user(self, login: str) -> dict[str, Any]:
-        return {"login": login, "id": int(hashlib.sha1(login.encode()).hexdigest()[:6], 16), "type": "Bot" if login.endswith("[bot]") else "User"}
+        return {"login": login, "id": _num(login), "type": "Bot" if login.endswith("[bot]") else "User"}
 
     def _release(self, repo: FakeRepo, r: dict[str, Any]) -> dict[str, Any]:
-        return {"id": int(hashlib.sha1(r["tag"].encode()).hexdigest()[:6], 16), "tag_name": r["tag"], "name": r["tag"], "draft": False,
+        return {"id": _num(r["tag"]), "tag_name": r["tag"], "name": r["tag"], "draft": False,
                 "prerelease": bool(r.get("prerelease")), "created_at": r["published_at"],
                 "published_at": r["published_at"],
                 "html_url": f"https://github.com/{repo.full_name}/releases/tag/{r['tag']}"}
