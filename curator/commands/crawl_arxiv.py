@@ -19,6 +19,8 @@ from curator.errors import BadInput, RunFailed
 
 _ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+# a query that gave at least this many last time and none now is not believed (RELIABILITY 5)
+EXPECT_AT_LEAST = 10
 
 
 def _parse_date(value: str | None, option: str) -> datetime | None:
@@ -106,7 +108,7 @@ def crawl_query(db, source, run, cfg: dict, since: datetime | None, until: datet
         raise BadInput(f"--since {since:%Y-%m-%d} is not before --until {until:%Y-%m-%d}")
     move_cursor = last is None or since <= last  # never jump over a gap
     saver = PageSaver(db, run, query, move_cursor, progress)
-    outcome = source.crawl(query, since, until, saver, expect_results=bool(state.get("last_total")))
+    outcome = source.crawl(query, since, until, saver, expect_results=(state.get("last_total") or 0) >= EXPECT_AT_LEAST)
     if outcome.incomplete is None:
         save_cursor(db, Cursor(query, until=until.strftime(_STAMP) if move_cursor else None,
                                total=outcome.total, success=now_iso()))
