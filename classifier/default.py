@@ -1,0 +1,78 @@
+"""The default classifier: shipped heads, extended by what the database knows.
+
+The heads in ``classifier/data/heads.npz`` were fitted for the default model
+from the shipped training data (``python -m classifier.training``). They are
+used as they are unless:
+
+* the configured model differs from the one they were fitted for: the heads are
+  refitted from the shipped data with the configured model (its embeddings are
+  cached, so that happens once);
+* the database holds human labels (list or maintainer) or papers referenced by
+  the technique tables: the category head is refitted on the shipped labelled
+  papers plus those; maintainers' rejections also refit the relevance head.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from classifier import model
+from classifier.embed import Encoder, VectorCache, embed, paper_text
+from classifier.pipeline import Classifier, embed_papers, fit_heads
+from classifier.training import (HEADS, IRRELEVANT, Paper, background, builtin_techniques, labelled,
+                                 technique_text)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DbKnowledge:
+    """What the database adds: technique rows, their referenced papers, human labels."""
+
+    techniques: list[tuple[str, str, str]] = field(default_factory=list)
+    ref_papers: list[dict[str, Any]] = field(default_factory=list)
+    labels: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _extra_papers(known: DbKnowledge, exclude: set[str]) -> list[Paper]:
+    extra: dict[str, Paper] = {}
+    for r in known.ref_papers:
+        extra.setdefault(r["arxiv_id"], Paper(r["arxiv_id"], r["title"], r["abstract"], r["category"]))
+    for r in known.labels:  # human labels win over technique references
+        extra[r["arxiv_id"]] = Paper(r["arxiv_id"], r["title"], r["abstract"], r["label"])
+    return [p for p in extra.values() if p.arxiv_id not in exclude]
+
+
+def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
+               extra: Sequence[Paper] = (), techniques: Sequence[tuple[str, str, str]] = ()) -> model.Heads:
+    techniques = list(techniques) or builtin_techniques()
+    shipped = labelled()
+    heads = model.Heads.load(path) if path.exists() else None
+    if heads is None or heads.meta.get("model") != encoder.name or any(p.label == IRRELEVANT for p in extra):
+        log.info("fitting heads for %s from the shipped data", encoder.name)
+        return fit_heads(shipped + list(extra), background(), techniques, encoder, cache)
+    if extra:
+        pos = [p for p in shipped + list(extra) if p.label != IRRELEVANT]
+        X = embed_papers(pos, encoder, cache)
+        X_tech = embed([technique_text(*t) for t in techniques], encoder, cache)
+        keep = [i for i, p in enumerate(pos) if p.label in heads.categories]
+        heads.cat_w, heads.cat_b = model.fit_category(
+            np.vstack([X[keep], X_tech]), [pos[i].label for i in keep] + [t[0] for t in techniques])
+    return heads
+
+
+def build(encoder: Encoder, cache: VectorCache | None, known: DbKnowledge,
+          threshold: float, second_ratio: float, heads_path: Path = HEADS) -> Classifier:
+    techniques = known.techniques or builtin_techniques()
+    shipped_ids = {p.arxiv_id for p in labelled()}
+    extra = _extra_papers(known, shipped_ids)
+    heads = load_heads(encoder, cache, heads_path, extra, techniques)
+    refs: dict[str, list[str]] = {}
+    for r in known.ref_papers:
+        refs.setdefault(r["technique"], []).append(paper_text(r["title"], r["abstract"]))
+    return Classifier.with_techniques(heads, encoder, cache, techniques, refs,
+                                      threshold=threshold, second_ratio=second_ratio)

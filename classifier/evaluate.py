@@ -1,0 +1,257 @@
+"""Cross-validated figures for the classifier and two baselines.
+
+The labelled papers are split into k stratified folds and the background into
+k folds; fold i's labelled papers and background papers are scored by heads
+fitted on the other folds only, so no label of an evaluated paper is used in
+training. Background papers count as negatives for precision and false-positive
+rate; the papers among them that the keyword rule finds doubtful are reported
+separately and the top-scored false positives are listed for inspection.
+
+Baselines on the same folds: keyword rules (no training) and TF-IDF with
+logistic regression (the arxiv-sanity approach).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from classifier import model
+from classifier.embed import Encoder, VectorCache, embed, paper_text
+from classifier.training import IRRELEVANT, Paper, looks_in_scope, technique_text
+from curator.config import CATEGORIES
+
+log = logging.getLogger(__name__)
+
+FEED_PREVALENCE = 0.01
+
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "batch_optimization": ("batching", "batch", "scheduling", "scheduler", "throughput", "prefill"),
+    "parallelism": ("parallelism", "parallel", "distributed", "disaggregat", "pipeline", "multi-gpu"),
+    "quantization": ("quantiz", "low-bit", "int4", "int8", "fp8", "4-bit", "bit-width", "binar"),
+    "pruning": ("prun", "remove layers", "layer removal", "structured pruning"),
+    "sparsity": ("sparsity", "sparse", "mixture-of-experts", "moe", "activation sparsity"),
+    "fine_tuning": ("fine-tun", "finetun", "lora", "adapter", "peft"),
+    "caching": ("kv cache", "kv-cache", "cache", "caching", "eviction", "long-context", "long context"),
+    "attention_optimization": ("attention", "flashattention", "kernel", "linear attention"),
+    "sampling_optimization": ("speculative", "draft", "decoding", "medusa", "eagle", "parallel decoding"),
+    "structured_outputs": ("structured output", "constrained decoding", "grammar", "json", "schema"),
+}
+
+
+def keyword_category(title: str, abstract: str) -> str:
+    text = f"{title} {title} {abstract}".lower()
+    scores = [sum(text.count(k) for k in _KEYWORDS[c]) for c in CATEGORIES]
+    return CATEGORIES[int(np.argmax(scores))]
+
+
+@dataclass
+class Folds:
+    labelled: list[np.ndarray]
+    background: list[np.ndarray]
+
+
+def make_folds(papers: Sequence[Paper], n_background: int, k: int, seed: int = 0) -> Folds:
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    y = [p.label or "" for p in papers]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lab = [test for _, test in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)]
+    bg = [test for _, test in KFold(k, shuffle=True, random_state=seed).split(np.zeros(n_background))]
+    return Folds(lab, bg)
+
+
+def category_report(truth: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    rows = {}
+    for c in CATEGORIES:
+        tp = sum(t == c and p == c for t, p in zip(truth, pred))
+        fp = sum(t != c and p == c for t, p in zip(truth, pred))
+        fn = sum(t == c and p != c for t, p in zip(truth, pred))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        rows[c] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
+    present = [c for c in CATEGORIES if rows[c]["support"]]
+    macro = float(np.mean([rows[c]["f1"] for c in present])) if present else 0.0
+    matrix = [[sum(t == a and p == b for t, p in zip(truth, pred)) for b in CATEGORIES] for a in CATEGORIES]
+    accuracy = sum(t == p for t, p in zip(truth, pred)) / len(truth) if truth else 0.0
+    return {"per_category": rows, "macro_f1": macro, "accuracy": accuracy, "confusion": matrix}
+
+
+def relevance_report(pos: np.ndarray, neg: np.ndarray, threshold: float) -> dict[str, float]:
+    tp = int((pos >= threshold).sum())
+    fp = int((neg >= threshold).sum())
+    recall = tp / len(pos) if len(pos) else 0.0
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    fpr = fp / len(neg) if len(neg) else 0.0
+    feed = recall * FEED_PREVALENCE
+    feed_precision = feed / (feed + fpr * (1 - FEED_PREVALENCE)) if feed + fpr else 0.0
+    return {"threshold": float(threshold), "recall": recall, "precision": precision, "fpr": fpr,
+            "false_positives": fp, "feed_precision": feed_precision}
+
+
+def at_recall(pos: np.ndarray, neg: np.ndarray, recall: float) -> dict[str, float]:
+    """The figures at the highest threshold that keeps at least ``recall``."""
+    if len(pos) == 0:
+        return relevance_report(pos, neg, 1.0)
+    ordered = np.sort(pos)[::-1]
+    need = max(1, int(np.ceil(recall * len(pos) - 1e-9)))
+    return relevance_report(pos, neg, float(ordered[need - 1]))
+
+
+@dataclass
+class Scores:
+    """Out-of-fold outputs of one method."""
+
+    rel_pos: list[float] = field(default_factory=list)
+    rel_neg: list[float] = field(default_factory=list)   # labelled irrelevant + background
+    truth: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)
+
+
+Method = Callable[[list[int], list[int], list[int], list[int]], tuple[np.ndarray, np.ndarray, list[str]]]
+
+
+def run_folds(papers: Sequence[Paper], bg: Sequence[Paper], folds: Folds, method: Method) -> tuple[Scores, np.ndarray]:
+    """Apply ``method(train_lab, train_bg, test_lab, test_bg)`` fold by fold;
+    returns the pooled scores and the out-of-fold relevance of each background paper."""
+    out = Scores()
+    bg_scores = np.zeros(len(bg))
+    n = len(papers)
+    for i in range(len(folds.labelled)):
+        test_lab = folds.labelled[i].tolist()
+        test_bg = folds.background[i].tolist()
+        train_lab = sorted(set(range(n)) - set(test_lab))
+        train_bg = sorted(set(range(len(bg))) - set(test_bg))
+        rel_lab, rel_bg, cats = method(train_lab, train_bg, test_lab, test_bg)
+        bg_scores[test_bg] = rel_bg
+        for j, idx in enumerate(test_lab):
+            label = papers[idx].label
+            if label == IRRELEVANT:
+                out.rel_neg.append(float(rel_lab[j]))
+            else:
+                out.rel_pos.append(float(rel_lab[j]))
+            if label in CATEGORIES:
+                out.truth.append(label)
+                out.pred.append(cats[j])
+    out.rel_neg.extend(bg_scores.tolist())
+    return out, bg_scores
+
+
+class Evaluation:
+    """Everything needed to run the three methods on the same folds."""
+
+    def __init__(self, papers: Sequence[Paper], background: Sequence[Paper],
+                 techniques: Sequence[tuple[str, str, str]], encoder: Encoder,
+                 cache: VectorCache | None = None, k: int = 5, seed: int = 0):
+        known = {p.arxiv_id for p in papers}
+        self.papers = list(papers)
+        self.background = [p for p in background if p.arxiv_id not in known]
+        self.techniques = list(techniques)
+        self.encoder, self.cache = encoder, cache
+        self.folds = make_folds(self.papers, len(self.background), k, seed)
+        self.doubtful = np.array([looks_in_scope(p.title, p.abstract) for p in self.background], dtype=bool)
+
+    def texts(self, which: Sequence[Paper]) -> list[str]:
+        return [paper_text(p.title, p.abstract) for p in which]
+
+    def embedding_method(self) -> Method:
+        X_lab = embed(self.texts(self.papers), self.encoder, self.cache)
+        X_bg = embed(self.texts(self.background), self.encoder, self.cache)
+        X_tech = embed([technique_text(*t) for t in self.techniques], self.encoder, self.cache)
+        tech_cats = [t[0] for t in self.techniques]
+
+        def method(train_lab, train_bg, test_lab, test_bg):
+            pos = [i for i in train_lab if self.papers[i].label != IRRELEVANT]
+            neg_lab = [i for i in train_lab if self.papers[i].label == IRRELEVANT]
+            neg_bg = [i for i in train_bg if not self.doubtful[i]]
+            heads = model.fit(X_lab[pos], [self.papers[i].label for i in pos],
+                              np.vstack([X_lab[neg_lab], X_bg[neg_bg]]), X_tech, tech_cats)
+            rel_lab = model.relevance_scores(heads, X_lab[test_lab])
+            rel_bg = model.relevance_scores(heads, X_bg[test_bg])
+            probs = model.category_probs(heads, X_lab[test_lab])
+            return rel_lab, rel_bg, [heads.categories[j] for j in probs.argmax(axis=1)]
+        return method
+
+    def tfidf_method(self) -> Method:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        lab_texts = self.texts(self.papers)
+        bg_texts = self.texts(self.background)
+        tech_texts = [technique_text(*t) for t in self.techniques]
+
+        def method(train_lab, train_bg, test_lab, test_bg):
+            pos = [i for i in train_lab if self.papers[i].label != IRRELEVANT]
+            neg_lab = [i for i in train_lab if self.papers[i].label == IRRELEVANT]
+            neg_bg = [i for i in train_bg if not self.doubtful[i]]
+            vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, stop_words="english")
+            train_texts = [lab_texts[i] for i in pos + neg_lab] + [bg_texts[i] for i in neg_bg]
+            Xtr = vec.fit_transform(train_texts)
+            y = np.r_[np.ones(len(pos)), np.zeros(len(neg_lab) + len(neg_bg))]
+            rel = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000).fit(Xtr, y)
+            cat_idx = [i for i in pos if self.papers[i].label in CATEGORIES]
+            Xc = vec.transform([lab_texts[i] for i in cat_idx] + tech_texts)
+            yc = [self.papers[i].label for i in cat_idx] + [t[0] for t in self.techniques]
+            cat = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000).fit(Xc, yc)
+            X_test = vec.transform([lab_texts[i] for i in test_lab])
+            return (rel.predict_proba(X_test)[:, 1], rel.predict_proba(vec.transform([bg_texts[i] for i in test_bg]))[:, 1],
+                    list(cat.predict(X_test)))
+        return method
+
+    def keyword_method(self) -> Method:
+        def method(train_lab, train_bg, test_lab, test_bg):
+            lab = [self.papers[i] for i in test_lab]
+            bgp = [self.background[i] for i in test_bg]
+            rel_lab = np.array([float(looks_in_scope(p.title, p.abstract)) for p in lab])
+            rel_bg = np.array([float(looks_in_scope(p.title, p.abstract)) for p in bgp])
+            return rel_lab, rel_bg, [keyword_category(p.title, p.abstract) for p in lab]
+        return method
+
+    def summarise(self, scores: Scores, bg_scores: np.ndarray, threshold: float) -> dict[str, Any]:
+        pos, neg = np.array(scores.rel_pos), np.array(scores.rel_neg)
+        clean = bg_scores[~self.doubtful]
+        report = {"category": category_report(scores.truth, scores.pred),
+                  "relevance": relevance_report(pos, neg, threshold),
+                  "relevance_clean_background": relevance_report(pos, clean, threshold)}
+        report["_pos"], report["_neg"] = pos, neg
+        return report
+
+    def top_false_positives(self, bg_scores: np.ndarray, threshold: float, n: int = 25) -> list[dict[str, Any]]:
+        order = np.argsort(-bg_scores)
+        return [{"arxiv_id": self.background[i].arxiv_id, "title": self.background[i].title,
+                 "relevance": float(bg_scores[i]), "doubtful": bool(self.doubtful[i])}
+                for i in order[:n] if bg_scores[i] >= threshold]
+
+    def run(self, threshold: float, baselines: bool = False) -> dict[str, Any]:
+        methods = {"embedding": self.embedding_method()}
+        if baselines:
+            methods["tfidf_lr"] = self.tfidf_method()
+            methods["keywords"] = self.keyword_method()
+        result: dict[str, Any] = {"papers": len(self.papers), "background": len(self.background),
+                                  "background_doubtful": int(self.doubtful.sum()),
+                                  "folds": len(self.folds.labelled), "methods": {}}
+        for name, method in methods.items():
+            scores, bg_scores = run_folds(self.papers, self.background, self.folds, method)
+            cut = 0.5 if name == "keywords" else threshold if name == "embedding" else 0.5
+            summary = self.summarise(scores, bg_scores, cut)
+            if name == "embedding":
+                result["top_false_positives"] = self.top_false_positives(bg_scores, threshold)
+            result["methods"][name] = summary
+        _equal_recall(result["methods"])
+        for summary in result["methods"].values():
+            summary.pop("_pos"), summary.pop("_neg")
+        return result
+
+
+def _equal_recall(methods: dict[str, dict[str, Any]]) -> None:
+    """Each method's relevance at the recall the others reached."""
+    targets = {name: m["relevance"]["recall"] for name, m in methods.items()}
+    for name, m in methods.items():
+        m["relevance_at_recall_of"] = {other: at_recall(m["_pos"], m["_neg"], r)
+                                       for other, r in targets.items() if name != "keywords"}
