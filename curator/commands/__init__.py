@@ -2,10 +2,12 @@
 `curator --help` shows. Crawl sources are added to the ``crawl`` group."""
 from __future__ import annotations
 
+from curator.commands.classify import classify
 from curator.commands.crawl import crawl
 from curator.commands.crawl_arxiv import arxiv as crawl_arxiv
 from curator.commands.crawl_github import github as crawl_github
 from curator.commands.crawl_web import web as crawl_web
+from curator.commands.evaluate import evaluate
 from curator.commands.demo import demo
 from curator.commands.import_list import import_list
 from curator.commands.nightly import nightly
@@ -26,3 +28,5 @@ COMMANDS.insert(0, import_list)
 COMMANDS.append(render)
 COMMANDS.append(nightly)
 COMMANDS.append(demo)
+COMMANDS.append(classify)
+COMMANDS.append(evaluate)
