@@ -35,7 +35,7 @@ def github(app, only: tuple[str, ...], no_candidates: bool) -> None:
             wanted = {r.lower() for r in only}
             rows = [r for r in rows if r["repo"].lower() in wanted]
         client = GitHubClient(
-            base_url, os.environ.get("GITHUB_TOKEN") or None, cache=HttpCache(app.db),
+            base_url, (os.environ.get("GITHUB_TOKEN") or "").strip() or None, cache=HttpCache(app.db),
             connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
             max_attempts=cfg["max_attempts"], max_rate_limit_wait=cfg["max_rate_limit_wait"],
             stats_attempts=cfg["stats_attempts"])
