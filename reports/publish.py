@@ -79,7 +79,11 @@ class Publisher:
         self.bot = self.pr_cfg["bot_login"] or self._own_login()
         self.repo = self.gh.get_repo(self.list_cfg["repo"])
         accepted, rejected = self.sync_decisions()
-        base = self.repo.get_contents(self.list_cfg["path"], ref=self.list_cfg["branch"])
+        try:
+            base = self.repo.get_contents(self.list_cfg["path"], ref=self.list_cfg["branch"])
+        except UnknownObjectException:
+            raise BadInput(f"no {self.list_cfg['path']} on branch {self.list_cfg['branch']} of "
+                           f"{self.list_cfg['repo']} (settings list.path, list.branch)") from None
         base_text = base.decoded_content.decode("utf-8")
         new_text, notes = self.render(base_text, self.db, self.config)
         out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=list(notes))

@@ -305,3 +305,10 @@ def test_configured_bot_login_skips_the_user_endpoint(mem_db, fake):
     add_paper(mem_db, "2606.00001", "Prefix caching at scale")
     publish(mem_db, fake, make_config(bot_login="curator-bot"))
     assert ("GET", "/user") not in calls(fake)
+
+
+def test_missing_list_file_is_bad_input(mem_db, fake):
+    with pytest.raises(BadInput, match="no docs/LIST.md on branch main of owner/list"):
+        publish(mem_db, fake, merge({"list": {"repo": REPO, "path": "docs/LIST.md"},
+                                     "pr": {"seconds_between_requests": 0.0, "seconds_between_writes": 0.0}}))
+    assert [r.method for r in fake.server.requests] == ["GET", "GET", "GET"]
