@@ -88,7 +88,8 @@ def sample_entries(limit: int | None = None) -> list[Entry]:
     return out
 
 
-def feed(entries: list[Entry], total: int, start: int, per_page: int, query: str = "") -> str:
+def feed(entries: list[Entry], total: int, start: int, per_page: int, query: str = "",
+         cache: dict | None = None) -> str:
     head = (f'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
             f'  <link href={quoteattr("http://arxiv.org/api/query?" + query)} rel="self" type="application/atom+xml"/>\n'
             f'  <title type="html">ArXiv Query: {escape(query)}</title>\n'
@@ -96,7 +97,11 @@ def feed(entries: list[Entry], total: int, start: int, per_page: int, query: str
             f'  <opensearch:totalResults {_OS}>{total}</opensearch:totalResults>\n'
             f'  <opensearch:startIndex {_OS}>{start}</opensearch:startIndex>\n'
             f'  <opensearch:itemsPerPage {_OS}>{per_page}</opensearch:itemsPerPage>\n')
-    return head + "".join(f"  {e.xml()}\n" for e in entries) + "</feed>\n"
+    if cache is None:
+        body = "".join(f"  {e.xml()}\n" for e in entries)
+    else:
+        body = "".join(cache.get(id(e)) or cache.setdefault(id(e), f"  {e.xml()}\n") for e in entries)
+    return head + body + "</feed>\n"
 
 
 def atom(body: str, status: int = 200) -> Response:
@@ -205,8 +210,10 @@ _ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})(?:v\d+)?$")
 class FakeArxiv:
     """Serves ``entries``; ``.server.requests`` records what the client asked."""
 
-    def __init__(self, entries: list[Entry]):
+    def __init__(self, entries: list[Entry], cache: bool = False):
+        """``cache``: remember each query's matches and each entry's XML (entries then must not change)."""
         self.entries = list(entries)
+        self._cache: dict | None = {} if cache else None
         self._queue: list[Response | None] = []
         self.rule: Callable[[Request], Response | None] | None = None
         self.server = FakeServer(self.handle)
@@ -272,13 +279,17 @@ class FakeArxiv:
             return error_400("start and max_results must be integers")
         if size > 2000:
             return error_400("max_results must be at most 2000")
+        key = tuple(req.param(k) for k in ("search_query", "id_list", "sortBy", "sortOrder"))
         try:
-            chosen = self.select(req)
+            if self._cache is None:
+                chosen = self.select(req)
+            else:
+                chosen = self._cache.get(key) or self._cache.setdefault(key, self.select(req))
         except ValueError as exc:
             return error_400(f"bad search_query: {exc}")
         total = len(chosen)
         page = chosen[start:start + size] if start < 30_000 else []
-        return atom(feed(page, total, start, len(page), _raw_query(req)))
+        return atom(feed(page, total, start, len(page), _raw_query(req), self._cache))
 
 
 def _raw_query(req: Request) -> str:
