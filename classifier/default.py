@@ -9,7 +9,12 @@ used as they are unless:
   cached, so that happens once);
 * the database holds human labels (list or maintainer) or papers referenced by
   the technique tables: the category head is refitted on the shipped labelled
-  papers plus those; maintainers' rejections also refit the relevance head.
+  papers plus those (a few hundred vectors: cheap).
+
+The relevance head needs the whole background, so it is not refitted at run
+time: maintainers' rejections take effect at once by never being proposed
+again, and in the relevance head when the heads are refitted with
+``python -m classifier.training --labels-db curator.db``.
 """
 from __future__ import annotations
 
@@ -52,7 +57,7 @@ def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
     techniques = list(techniques) or builtin_techniques()
     shipped = labelled()
     heads = model.Heads.load(path) if path.exists() else None
-    if heads is None or heads.meta.get("model") != encoder.name or any(p.label == IRRELEVANT for p in extra):
+    if heads is None or heads.meta.get("model") != encoder.name:
         log.info("fitting heads for %s from the shipped data", encoder.name)
         return fit_heads(shipped + list(extra), background(), techniques, encoder, cache)
     if extra:

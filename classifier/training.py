@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-db", default=".eval-cache.db", help="embedding cache (SQLite)")
     parser.add_argument("--output", default=str(HEADS))
     parser.add_argument("--model", default="sentence-transformers/all-MiniLM-L6-v2")
+    parser.add_argument("--labels-db", default=None,
+                        help="also learn from this database's list and maintainer labels")
     args = parser.parse_args(argv)
     from classifier.embed import make_encoder
     from classifier.pipeline import fit_heads
@@ -123,7 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     from db.classify import EmbeddingCache
 
     encoder = make_encoder(args.model)
-    heads = fit_heads(labelled(), background(), builtin_techniques(), encoder,
+    papers = labelled()
+    if args.labels_db:
+        from db.classify import human_labels
+
+        known = {p.arxiv_id for p in papers}
+        papers += [Paper(r["arxiv_id"], r["title"], r["abstract"], r["label"])
+                   for r in human_labels(open_db(args.labels_db)) if r["arxiv_id"] not in known]
+    heads = fit_heads(papers, background(), builtin_techniques(), encoder,
                       EmbeddingCache(open_db(args.cache_db)))
     heads.save(args.output)
     print(f"wrote {args.output}")

@@ -113,9 +113,10 @@ def save_classifier_labels(db: sqlite_utils.Database, rows: Iterable[dict[str, A
     with db.conn:
         for r in rows:
             cur = db.conn.execute("""
-                INSERT OR IGNORE INTO paper_labels
+                INSERT INTO paper_labels
                     (arxiv_id, category, technique, confidence, source, status, relevance, rank, created, updated)
-                VALUES (?, ?, ?, ?, 'classifier', ?, ?, ?, ?, ?)""",
+                VALUES (?, ?, ?, ?, 'classifier', ?, ?, ?, ?, ?)
+                ON CONFLICT (arxiv_id, source, rank) DO NOTHING""",
                 (r["arxiv_id"], r.get("category"), r.get("technique"), r.get("confidence"),
                  r["status"], r.get("relevance"), r.get("rank", 1), stamp, stamp))
             written += cur.rowcount
