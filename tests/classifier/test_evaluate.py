@@ -1,0 +1,51 @@
+"""Figures: per-category report, relevance at a threshold and at a recall, folds, keyword rules."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifier.evaluate import at_recall, category_report, keyword_category, make_folds, relevance_report
+from classifier.training import Paper
+
+
+def test_category_report_counts_and_macro_over_present_categories():
+    truth = ["caching", "caching", "quantization", "quantization"]
+    pred = ["caching", "quantization", "quantization", "quantization"]
+    r = category_report(truth, pred)
+    assert r["per_category"]["caching"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2}
+    assert r["per_category"]["quantization"]["precision"] == pytest.approx(2 / 3)
+    assert r["macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2)
+    assert r["accuracy"] == 0.75
+    from curator.config import CATEGORIES
+    ci, qi = CATEGORIES.index("caching"), CATEGORIES.index("quantization")
+    assert r["confusion"][ci][qi] == 1 and r["confusion"][qi][qi] == 2
+
+
+def test_relevance_report_and_feed_precision():
+    pos = np.array([0.9, 0.8, 0.7, 0.2])
+    neg = np.r_[np.full(998, 0.1), 0.95, 0.6]
+    r = relevance_report(pos, neg, 0.5)
+    assert r["recall"] == 0.75 and r["false_positives"] == 2 and r["fpr"] == pytest.approx(0.002)
+    assert r["precision"] == pytest.approx(3 / 5)
+    # 1% prevalence: 0.0075 true vs 0.00198 false per paper
+    assert r["feed_precision"] == pytest.approx(0.0075 / (0.0075 + 0.002 * 0.99))
+
+
+def test_at_recall_picks_highest_threshold_keeping_recall():
+    pos = np.array([0.9, 0.8, 0.7, 0.2])
+    neg = np.array([0.75, 0.1])
+    r = at_recall(pos, neg, 0.5)
+    assert r["threshold"] == 0.8 and r["recall"] == 0.5 and r["false_positives"] == 0
+    assert at_recall(pos, neg, 0.75)["false_positives"] == 1
+
+
+def test_folds_partition_both_sets():
+    papers = [Paper(str(i), "t", "a", "caching" if i % 2 else "quantization") for i in range(20)]
+    folds = make_folds(papers, 33, 4)
+    assert sorted(np.concatenate(folds.labelled).tolist()) == list(range(20))
+    assert sorted(np.concatenate(folds.background).tolist()) == list(range(33))
+
+
+def test_keyword_rules():
+    assert keyword_category("KV cache eviction", "we evict cache entries") == "caching"
+    assert keyword_category("Speculative decoding", "a draft model") == "sampling_optimization"
