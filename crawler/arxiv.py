@@ -182,13 +182,20 @@ def windowed(base_query: str, since: datetime, until: datetime) -> str:
     return f"{base_query} AND submittedDate:[{since.strftime(fmt)} TO {until.strftime(fmt)}]"
 
 
-def build_query(categories: list[str], terms: list[str]) -> str:
-    """``(cat:A OR cat:B) AND (all:LLM OR all:"KV cache" ...)``."""
-    cats = " OR ".join(f"cat:{c}" for c in categories)
-    query = f"({cats})"
+def _clause(categories: list[str], terms: list[str]) -> str:
+    query = "(" + " OR ".join(f"cat:{c}" for c in categories) + ")"
     if terms:
-        words = " OR ".join(f'all:"{t}"' if " " in t else f"all:{t}" for t in terms)
-        query += f" AND ({words})"
+        query += " AND (" + " OR ".join(f'all:"{t}"' if " " in t else f"all:{t}" for t in terms) + ")"
+    return query
+
+
+def build_query(categories: list[str], terms: list[str], narrow_categories: list[str] | None = None,
+                narrow_terms: list[str] | None = None) -> str:
+    """``(cat:A OR cat:B) AND (all:LLM OR all:"KV cache" ...)``, optionally ``OR`` a narrower
+    ``(cat:C) AND (...)`` clause for categories that only count with specific terms."""
+    query = _clause(categories, terms)
+    if narrow_categories and narrow_terms:
+        query = f"(({query}) OR ({_clause(narrow_categories, narrow_terms)}))"
     return query
 
 

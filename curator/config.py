@@ -38,7 +38,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "inference", "serving", "decoding", "KV cache", "quantization",
             "speculative", "batching", "attention", "pruning", "sparsity",
             "parallelism", "prefill", "throughput", "latency",
+            "LLMs", "large language models", "language models",
         ],
+        # a narrower second clause: these categories only with these terms (vision LLM serving papers)
+        "narrow_categories": ["cs.CV"],
+        "narrow_terms": ["LLM", "LLMs", "KV cache", "large language model", "large language models"],
         "lookback_days": 30,
         "overlap_days": 2,
         "page_size": 500,

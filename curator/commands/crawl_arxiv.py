@@ -97,7 +97,7 @@ def crawl_query(db, source, run, cfg: dict, since: datetime | None, until: datet
     from db.papers import Cursor, crawl_state, save_cursor
     from db.runs import now_iso
 
-    query = build_query(cfg["categories"], cfg["terms"])
+    query = build_query(cfg["categories"], cfg["terms"], cfg["narrow_categories"], cfg["narrow_terms"])
     state = crawl_state(db, query) or {}
     now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
     until = until or now

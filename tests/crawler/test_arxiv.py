@@ -265,6 +265,35 @@ def test_build_query_combines_categories_and_terms():
         '(cat:cs.DC OR cat:cs.LG) AND (all:LLM OR all:"KV cache")'
 
 
+def test_build_query_with_a_narrow_clause():
+    assert build_query(["cs.LG"], ["LLM"], ["cs.CV"], ["KV cache"]) == \
+        '(((cat:cs.LG) AND (all:LLM)) OR ((cat:cs.CV) AND (all:"KV cache")))'
+
+
+def test_default_query_catches_the_papers_the_list_references():
+    """Evaluated by the fake's matcher (whole words, no stemming: stricter than arXiv's)."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from curator.config import DEFAULTS
+    from tests.fakes.arxiv import SAMPLE, compile_query
+
+    a = DEFAULTS["arxiv"]
+    match = compile_query(build_query(a["categories"], a["terms"], a["narrow_categories"], a["narrow_terms"]))
+    with gzip.open(SAMPLE, "rt", encoding="utf-8") as fh:
+        cats = {r["arxiv_id"]: r.get("categories") or [] for r in map(json.loads, fh)}
+    labelled = Path(SAMPLE).parent / "labelled.jsonl"
+    missed = []
+    for row in map(json.loads, labelled.read_text(encoding="utf-8").splitlines()):
+        entry = Entry(row["arxiv_id"], row["title"], row.get("abstract") or "",
+                      row.get("categories") or cats.get(row["arxiv_id"], []), "2024-01-01T00:00:00Z")
+        if not match(entry):
+            missed.append(row["arxiv_id"])
+    # the two misses have neither abstract nor categories in labelled.jsonl
+    assert sorted(missed) == ["2304.11277", "2504.06443"]
+
+
 def test_check_feed_reads_totals_and_rejects_non_feeds():
     info = check_feed(feed(entries(2), 40, 10, 2).encode())
     assert (info.total, info.start, info.entries) == (40, 10, 2)

@@ -73,7 +73,8 @@ def test_first_run_looks_back_and_stores_everything(env, capsys):
     last = runs(env)[-1]
     assert last["status"] == "ok" and json.loads(last["counts"])["requests"] == 3
     query = fake.requests[0].param("search_query")
-    assert query.startswith("(cat:cs.DC OR cat:cs.LG") and 'all:"KV cache"' in query
+    assert query.startswith("(((cat:cs.DC OR cat:cs.LG") and 'all:"KV cache"' in query
+    assert "OR ((cat:cs.CV) AND (all:LLM OR" in query
     assert f"submittedDate:[{(NOW - timedelta(days=30)):%Y%m%d}" in query
     assert env["clock"].sleeps and min(env["clock"].sleeps) >= 3.0
 
