@@ -221,3 +221,14 @@ def test_from_list_fills_the_lists_untitled_papers(env):
     rows = {r["arxiv_id"]: r for r in open_db(env["db"])["papers"].rows}
     assert rows["2606.00004"]["title"].startswith("Speculative") and rows["2606.00004"]["source"] == "list"
     assert rows["2606.00006"]["title"] == "Known"
+
+
+def test_progress_bar_on_stderr_with_counts(env, capsys, monkeypatch):
+    from curator.app import App
+
+    monkeypatch.setattr(App, "show_progress", property(lambda self: True))
+    with FakeArxiv(recent(12)) as fake:
+        assert run(env, fake) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("arXiv")  # not a terminal: click shows only the label
+    assert "arXiv" not in captured.out
