@@ -119,6 +119,8 @@ class PoliteSession(requests.Session):
                 failure = f"timed out ({type(exc).__name__})"
             except requests.ConnectionError as exc:
                 failure = f"connection failed ({type(exc).__name__})"
+            except requests.RequestException as exc:  # e.g. a body cut short mid-transfer
+                failure = f"request failed ({type(exc).__name__})"
             else:
                 if resp.status_code == 200:
                     try:
@@ -236,7 +238,8 @@ class ArxivSource:
         try:
             results = list(itertools.islice(gen, 1))
             feed = self.session.last_feed
-            assert feed is not None  # set by the one request just made
+            if feed is None:  # every answered request sets it; the client made none
+                raise Unavailable("arXiv client made no request")
             # exactly this page's results: asking the generator for more would fetch another page
             results += itertools.islice(gen, max(0, feed.entries - len(feed.undated) - len(results)))
         except (a.HTTPError, a.UnexpectedEmptyPageError) as exc:  # not expected with retries off

@@ -315,3 +315,13 @@ def test_split_id_handles_versions_and_old_style_ids():
     assert split_id("http://arxiv.org/abs/2309.06180v2") == ("2309.06180", 2)
     assert split_id("http://arxiv.org/abs/cs/0112017v1") == ("cs/0112017", 1)
     assert split_id("http://arxiv.org/api/errors#x") is None
+
+
+def test_a_body_cut_short_mid_transfer_is_retried(clock):
+    whole = feed(entries(3), 3, 0, 3).encode()
+    cut = Response(200, headers={"Content-Type": "application/atom+xml", "Content-Length": str(len(whole))},
+                   chunks=[whole[:200]])
+    with FakeArxiv(entries(3)) as fake:
+        fake.queue(cut)
+        out, pages = collect(source(fake, clock))
+    assert len(pages[0][0].papers) == 3 and len(fake.requests) == 2
