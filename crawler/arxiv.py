@@ -288,6 +288,7 @@ class ArxivSource:
                 mid = lo + (hi - lo) / 2
                 log.info("arXiv window %s..%s has %d results; splitting", lo, hi, page.total)
                 windows[:0] = [(lo, mid), (mid, hi)]
+                first = False  # the query has results; a half may truly have none
                 continue
             if page.entries == 0 and (page.total > 0 or (expect_results and first)):
                 out.incomplete = (f"arXiv gave an empty first page for {query!r} "
