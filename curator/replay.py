@@ -253,6 +253,7 @@ class ReplayServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 self._reply("GET")

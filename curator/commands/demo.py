@@ -21,6 +21,7 @@ import click
 from curator.app import App, pass_app
 
 WEEK = ("2026-05-04", "2026-05-10T23:59:59")
+QUICK = ("2026-05-04", "2026-05-04T23:59:59")  # the week's first day: 111 papers
 LIST_NAME = "seed-list.md"
 DEMO_CONFIG = f"""# Settings of `curator demo` (everything else is the built-in default).
 [list]
@@ -34,8 +35,9 @@ page_size = 1000
 
 @click.command("demo")
 @click.argument("out_dir", metavar="[DIR]", default="demo-out", type=click.Path(file_okay=False))
+@click.option("--quick", is_flag=True, help="Replay the week's first day only (111 papers instead of 1,178).")
 @pass_app
-def demo(app: App, out_dir: str) -> None:
+def demo(app: App, out_dir: str, quick: bool) -> None:
     """Run the whole pipeline offline on recorded data; results in DIR [default: demo-out]."""
     from curator.commands.nightly import run_nightly
     from curator.errors import BadInput, RunFailed
@@ -51,7 +53,8 @@ def demo(app: App, out_dir: str) -> None:
     except OSError as exc:
         raise BadInput(f"{out}: cannot prepare the demo directory ({exc.strerror})") from None
     demo_app = App(str(out / "curator.db"), str(out / "curator.toml"), app.quiet, app.verbose)
-    extra = {"crawl arxiv": ["--since", WEEK[0], "--until", WEEK[1]], "crawl web": ["--readme-only"]}
+    since, until = QUICK if quick else WEEK
+    extra = {"crawl arxiv": ["--since", since, "--until", until], "crawl web": ["--readme-only"]}
     failure: RunFailed | None = None
     with ReplayServer() as server:
         app.note(f"demo: replaying recorded arXiv and GitHub answers on {server.url} (loopback only)")
@@ -60,7 +63,7 @@ def demo(app: App, out_dir: str) -> None:
                 run_nightly(demo_app, out / LIST_NAME, out, extra)
             except RunFailed as exc:
                 failure = exc
-    _summary(app, demo_app, out)
+    _summary(demo_app, out, (since, until[:10]))
     if failure is not None:
         raise failure
 
@@ -86,7 +89,7 @@ def _environment(server) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _summary(app: App, demo_app: App, out: Path) -> None:
+def _summary(demo_app: App, out: Path, days: tuple[str, str]) -> None:
     from curator.commands.pr import BODY_FILE, DIFF_FILE
     from db.demo import demo_summary
 
@@ -96,7 +99,7 @@ def _summary(app: App, demo_app: App, out: Path) -> None:
     lines = [
         "",
         "curator demo: summary (offline replay; GitHub figures are SYNTHETIC, READMEs are real)",
-        f"  papers fetched from arXiv (week {WEEK[0]} .. {WEEK[1][:10]}): {s['papers']}",
+        f"  papers fetched from arXiv (submitted {days[0]} .. {days[1]}): {s['papers']}",
         f"  proposed by the classifier: {sum(s['proposed'].values())} ({proposed})",
         f"  engines: {s['engines']}, repositories crawled: {s['repos_crawled']}, engines scored: {s['engines_scored']}",
         f"  top Ease-of-Use: {top}",

@@ -1,0 +1,115 @@
+"""`curator nightly`: every step runs in process, a failing source stops nothing,
+the exit status and `runs` say what failed, the PR (dry run) names it.
+
+The sources are the demo's loopback replay server (curator/replay.py) and, for
+the failing arXiv, a FakeServer answering 503. The classifier uses the cheap
+"hashing" encoder so no model is loaded.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from curator import pipeline
+from curator.cli import main
+from curator.replay import ReplayServer
+from tests.fakes.server import FakeServer, Response
+
+STEPS = ["import-list", "crawl arxiv", "crawl github", "crawl web", "classify", "score", "render"]
+CONFIG = """
+[list]
+path = "seed-list.md"
+[arxiv]
+max_attempts = 1
+[classifier]
+model = "hashing"
+"""
+
+
+@pytest.fixture
+def replay():
+    with ReplayServer() as server:
+        yield server
+
+
+@pytest.fixture
+def workdir(tmp_path, fixtures, monkeypatch, replay):
+    (tmp_path / "curator.toml").write_text(CONFIG, encoding="utf-8")
+    shutil.copyfile(fixtures / "seed-list.md", tmp_path / "seed-list.md")
+    monkeypatch.setenv("CURATOR_ARXIV_API_URL", replay.arxiv_url)
+    monkeypatch.setenv("CURATOR_GITHUB_API_URL", replay.github_url)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("CURATOR_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _runs(path):
+    from db import open_db
+
+    return list(open_db(str(path)).query("SELECT command, status, counts, error FROM runs ORDER BY id"))
+
+
+def test_all_steps_ok_exit_0_quiet_and_list_untouched(workdir, capsys):
+    before = (workdir / "seed-list.md").read_bytes()
+    # `--dry-run` without DIR, as the workflow calls it
+    code = main(["-q", "--db", "c.db", "--config", "curator.toml", "nightly", "--list", "seed-list.md", "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "nightly [" not in err  # --quiet: no progress lines
+    runs = _runs(workdir / "c.db")
+    assert [r["command"] for r in runs[1:]] == STEPS
+    assert all(r["status"] == "ok" for r in runs), runs
+    assert runs[0]["command"] == "nightly" and json.loads(runs[0]["counts"]) == {"ok": 8, "steps": 8}
+    out = workdir / "curator-dry-run"
+    assert (out / "pr-body.md").read_text() and (out / "list.diff").read_text().startswith("--- a/seed-list.md")
+    assert (workdir / "seed-list.md").read_bytes() == before  # nightly renders a working copy
+
+
+def test_failing_arxiv_does_not_stop_the_others(workdir, capsys, monkeypatch):
+    down = FakeServer(lambda req: Response(503, "Service Unavailable", {"Retry-After": "0"}))
+    with down:
+        monkeypatch.setenv("CURATOR_ARXIV_API_URL", down.url + "/api/query")
+        code = main(["--db", "c.db", "--config", "curator.toml", "nightly", "--list", "seed-list.md",
+                     "--dry-run", "out"])
+    assert down.requests, "the arXiv fake was asked"
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "nightly [2/8] crawl arxiv: failed" in err
+    assert "nightly [3/8] crawl github: ok" in err
+    assert "curator: failed: nightly: 7 of 8 steps ok; crawl arxiv failed" in err
+    runs = {r["command"]: r for r in _runs(workdir / "c.db")}
+    assert runs["crawl arxiv"]["status"] == "failed" and "503" in runs["crawl arxiv"]["error"]
+    for name in ("crawl github", "crawl web", "classify", "score", "render"):
+        assert runs[name]["status"] == "ok", name
+    assert runs["nightly"]["status"] == "failed"
+    assert json.loads(runs["nightly"]["counts"])["failed_steps"] == "crawl arxiv"
+    assert "crawl arxiv" in runs["nightly"]["error"]
+    body = (workdir / "out" / "pr-body.md").read_text()
+    assert "Sources that failed this run:** arxiv" in body
+
+
+def test_missing_list_file_is_bad_input(workdir, capsys):
+    code = main(["--db", "c.db", "nightly", "--list", "nope.md"])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == "curator: error: --list: nope.md is not a file"
+
+
+def test_plan_passes_list_dry_run_and_extra_arguments(tmp_path):
+    steps = pipeline.plan(tmp_path / "w.md", dry_run=tmp_path / "d", original=tmp_path / "o.md",
+                          extra={"crawl web": ["--readme-only"]})
+    assert [s.name for s in steps] == STEPS + ["pr"]
+    by = {s.name: s.args for s in steps}
+    assert by["import-list"] == by["render"] == [str(tmp_path / "w.md")]
+    assert by["pr"] == ["--dry-run", str(tmp_path / "d"), "--list", str(tmp_path / "o.md")]
+    assert by["crawl web"] == ["--readme-only"] and by["crawl arxiv"] == []
+
+
+def test_unknown_step_is_reported_missing(mem_db):
+    class _App:
+        db = mem_db
+
+    result = pipeline.run_step(_App(), pipeline.Step("crawl gopher"))
+    assert result.status == "missing" and "crawl gopher" in result.error
