@@ -113,3 +113,18 @@ def test_unknown_step_is_reported_missing(mem_db):
 
     result = pipeline.run_step(_App(), pipeline.Step("crawl gopher"))
     assert result.status == "missing" and "crawl gopher" in result.error
+
+
+def test_without_list_the_target_list_is_read_from_github(tmp_path):
+    from curator.config import merge
+    from curator.errors import RunFailed
+    from tests.fakes.github_git import FakeGitHub
+
+    config = merge({"list": {"repo": "owner/awesome", "path": "docs/README.md", "branch": "main"}})
+    fake = FakeGitHub("owner/awesome", {"docs/README.md": "# The list\n"}, token="t0ken")
+    with fake.server:
+        path = pipeline.fetch_list(config, tmp_path, fake.server.url, "t0ken")
+        assert path == tmp_path / "README.md" and path.read_text() == "# The list\n"
+        missing = merge({"list": {"repo": "owner/awesome", "path": "nope.md"}})
+        with pytest.raises(RunFailed, match="cannot read owner/awesome/nope.md@main: GitHub answered 404"):
+            pipeline.fetch_list(missing, tmp_path, fake.server.url, "t0ken")
