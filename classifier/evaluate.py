@@ -22,7 +22,7 @@ import numpy as np
 
 from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
-from classifier.training import IRRELEVANT, Paper, looks_in_scope, technique_text
+from classifier.training import DOUBTFUL_WEIGHT, IRRELEVANT, Paper, looks_in_scope, technique_text
 from curator.config import CATEGORIES
 
 log = logging.getLogger(__name__)
@@ -169,9 +169,11 @@ class Evaluation:
         def method(train_lab, train_bg, test_lab, test_bg):
             pos = [i for i in train_lab if self.papers[i].label != IRRELEVANT]
             neg_lab = [i for i in train_lab if self.papers[i].label == IRRELEVANT]
-            neg_bg = [i for i in train_bg if not self.doubtful[i]]
+            weights = np.r_[np.ones(len(neg_lab)), np.where(self.doubtful[train_bg], DOUBTFUL_WEIGHT, 1.0)]
+            keep = weights > 0
             heads = model.fit(X_lab[pos], [self.papers[i].label for i in pos],
-                              np.vstack([X_lab[neg_lab], X_bg[neg_bg]]), X_tech, tech_cats)
+                              np.vstack([X_lab[neg_lab], X_bg[train_bg]])[keep], X_tech, tech_cats,
+                              neg_weights=weights[keep])
             rel_lab = model.relevance_scores(heads, X_lab[test_lab])
             rel_bg = model.relevance_scores(heads, X_bg[test_bg])
             probs = model.category_probs(heads, X_lab[test_lab])

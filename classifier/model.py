@@ -85,13 +85,19 @@ def category_probs(heads: Heads, X: np.ndarray) -> np.ndarray:
     return _softmax(X @ heads.cat_w.T + heads.cat_b)
 
 
-def fit_relevance(X_pos: np.ndarray, X_neg: np.ndarray, C: float = 4.0) -> tuple[np.ndarray, float]:
+def fit_relevance(X_pos: np.ndarray, X_neg: np.ndarray, C: float = 4.0,
+                  neg_weights: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Logistic regression with both classes weighing the same in total;
+    ``neg_weights`` lets doubtful negatives count less."""
     from sklearn.linear_model import LogisticRegression
 
     X = np.vstack([X_pos, X_neg])
     y = np.r_[np.ones(len(X_pos)), np.zeros(len(X_neg))]
-    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-    lr.fit(X, y)
+    w_neg = np.ones(len(X_neg)) if neg_weights is None else np.asarray(neg_weights, dtype=float)
+    w = np.r_[np.full(len(X_pos), w_neg.sum() / max(len(X_pos), 1)), w_neg]
+    w *= len(w) / w.sum()
+    lr = LogisticRegression(C=C, max_iter=2000)
+    lr.fit(X, y, sample_weight=w)
     return lr.coef_[0].astype(np.float32), float(lr.intercept_[0])
 
 
@@ -120,10 +126,10 @@ def fit_category(X: np.ndarray, labels: Sequence[str], C: float = 8.0,
 
 def fit(X_pos: np.ndarray, pos_categories: Sequence[str | None], X_neg: np.ndarray,
         X_extra: np.ndarray | None = None, extra_categories: Sequence[str] = (),
-        rel_C: float = 4.0, cat_C: float = 8.0) -> Heads:
+        rel_C: float = 4.0, cat_C: float = 8.0, neg_weights: np.ndarray | None = None) -> Heads:
     """Fit both heads. ``pos_categories`` may hold None (relevant, no category);
     ``X_extra`` are category-only examples such as technique descriptions."""
-    rel_w, rel_b = fit_relevance(X_pos, X_neg, rel_C)
+    rel_w, rel_b = fit_relevance(X_pos, X_neg, rel_C, neg_weights)
     keep = [i for i, c in enumerate(pos_categories) if c in CATEGORIES]
     Xc = X_pos[keep]
     yc = [pos_categories[i] for i in keep]

@@ -26,6 +26,8 @@ LABELLED = DATA / "labelled.jsonl"
 BACKGROUND = DATA / "arxiv-sample.jsonl.gz"
 HEADS = DATA / "heads.npz"
 IRRELEVANT = "irrelevant"
+# weight of a background paper the keyword rule finds doubtful, as a negative
+DOUBTFUL_WEIGHT = 0.0
 
 
 @dataclass
