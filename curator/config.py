@@ -75,7 +75,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "classifier": {
         "model": "sentence-transformers/all-MiniLM-L6-v2",
-        "relevance_threshold": 0.5,
+        # cross-validated: recall 0.87 at 0.8 (see `curator evaluate`); 0.95 trades recall for precision
+        "relevance_threshold": 0.8,
         "confidence_threshold": 0.6,
         "low_confidence_floor": 0.4,
         "second_category_ratio": 0.6,
