@@ -93,7 +93,24 @@ def _latest_run_id(db, name: str) -> int:
 
 
 def run_step(app, step: Step, needs_list: bool = False) -> StepResult:
-    """Run one sub-command with the shared App; never raises for a step failure."""
+    """Run one sub-command with the shared App; never raises for a step failure.
+
+    A step that left no `runs` row of its own (it failed before starting its
+    run, was not available, or records nothing, like ``pr --dry-run``) gets one
+    written here, so every step of the night is in `runs`."""
+    from db.nightly import record_step
+    from db.runs import now_iso
+
+    started_at = now_iso()
+    before = _latest_run_id(app.db, step.name)
+    result = _run_step(app, step, needs_list)
+    if _latest_run_id(app.db, step.name) == before:
+        record_step(app.db, step.name, started_at, "ok" if result.ok else "failed",
+                    {"recorded_by": "nightly", **result.counts}, result.error)
+    return result
+
+
+def _run_step(app, step: Step, needs_list: bool) -> StepResult:
     started = time.monotonic()
 
     def result(status: str, error: str | None = None, counts: dict | None = None) -> StepResult:

@@ -6,7 +6,9 @@ statistics, real READMEs); ``CURATOR_ARXIV_API_URL`` and ``CURATOR_GITHUB_API_UR
 point at it for the run and are restored after. No token is used, web pages are
 not fetched (``crawl web --readme-only``), the model loads from the installed
 package, and the pull request is a dry run. DIR receives the demo's list
-(updated), the PR body, the diff, curator.toml and curator.db.
+(updated), the PR body, the diff, curator.toml and curator.db; the demo's
+database and settings are always those in DIR (the global --db and --config
+are not used), and a previous demo database in DIR is replaced.
 """
 from __future__ import annotations
 
@@ -38,7 +40,12 @@ page_size = 1000
 @click.option("--quick", is_flag=True, help="Replay the week's first day only (111 papers instead of 1,178).")
 @pass_app
 def demo(app: App, out_dir: str, quick: bool) -> None:
-    """Run the whole pipeline offline on recorded data; results in DIR [default: demo-out]."""
+    """Run the whole pipeline offline on recorded data; results in DIR [default: demo-out].
+
+    No network, no token: arXiv and GitHub answers are replayed on loopback
+    (GitHub figures are synthetic). DIR gets the updated list, the PR body, the
+    diff and the database DIR/curator.db (replaced on every run).
+    """
     from curator.commands.nightly import run_nightly
     from curator.errors import BadInput, RunFailed
     from curator.replay import DATA_DIR, ReplayServer

@@ -60,8 +60,9 @@ def test_all_steps_ok_exit_0_quiet_and_list_untouched(workdir, capsys):
     assert code == 0, err
     assert "nightly [" not in err  # --quiet: no progress lines
     runs = _runs(workdir / "c.db")
-    assert [r["command"] for r in runs[1:]] == STEPS
+    assert [r["command"] for r in runs[1:]] == STEPS + ["pr"]
     assert all(r["status"] == "ok" for r in runs), runs
+    assert json.loads(runs[-1]["counts"]) == {"recorded_by": "nightly"}  # pr --dry-run records nothing itself
     assert runs[0]["command"] == "nightly" and json.loads(runs[0]["counts"]) == {"ok": 8, "steps": 8}
     out = workdir / "curator-dry-run"
     assert (out / "pr-body.md").read_text() and (out / "list.diff").read_text().startswith("--- a/seed-list.md")
@@ -113,6 +114,8 @@ def test_unknown_step_is_reported_missing(mem_db):
 
     result = pipeline.run_step(_App(), pipeline.Step("crawl gopher"))
     assert result.status == "missing" and "crawl gopher" in result.error
+    row = next(mem_db.query("SELECT * FROM runs WHERE command = 'crawl gopher'"))
+    assert row["status"] == "failed" and row["error"] == result.error and row["finished"]
 
 
 def test_without_list_the_target_list_is_read_from_github(tmp_path):
