@@ -4,6 +4,11 @@ import-list, crawl arxiv, crawl github, crawl web, classify, score, render, pr.
 Each step records itself in `runs`; nightly records one more row for the whole
 night. A failing step does not stop the others; the exit status is 1 when any
 step failed, 0 when everything ran.
+
+The list is ``--list FILE`` or, without it, ``list.path`` of ``list.repo`` read
+from GitHub. It is never modified: nightly imports and renders a working copy;
+``pr`` renders and publishes (with ``--dry-run DIR``: writes the updated list,
+the PR body and the diff against the list as it was to DIR).
 """
 from __future__ import annotations
 
