@@ -29,6 +29,7 @@ def main() -> int:
     from classifier.default import DbKnowledge, build
     from classifier.embed import SentenceEncoder, embed, paper_text
     from classifier.training import background
+    from curator.config import DEFAULTS
     from db import open_db
     from db.classify import EmbeddingCache
 
@@ -52,7 +53,9 @@ def main() -> int:
         t0 = time.perf_counter()
         embed(texts, encoder, cache)
         warm = time.perf_counter() - t0
-        clf = build(encoder, cache, DbKnowledge(), 0.5, 0.6)
+        settings = DEFAULTS["classifier"]
+        clf = build(encoder, cache, DbKnowledge(), settings["relevance_threshold"],
+                    settings["second_category_ratio"])
         t0 = time.perf_counter()
         decisions = clf.classify([(p.title, p.abstract) for p in papers])
         decide = time.perf_counter() - t0
