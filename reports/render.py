@@ -99,7 +99,8 @@ for _cat in CATEGORIES:
     regions.register(f"techniques-{taxonomy.slug(_cat)}", taxonomy.HEADINGS[_cat], techniques_region(_cat),
                      fallback="Optimization Techniques", context=True, required=True)
 
-# reports.paper_regions registers more regions
+# The regions about papers, candidate engines and the chart register themselves on import.
+from reports import paper_regions  # noqa: E402,F401
 
 
 # --- rendering -------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class FakeServer:
 
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # keep-alive replies are not held back ~40 ms
 
             def log_message(self, *args):  # keep test output clean
                 pass
