@@ -7,7 +7,8 @@ invoked through the ``curator`` click group with the invocation's shared
 when run alone. A step fails when it raises, exits non-zero, or leaves its
 ``runs`` row in any state but ``ok`` (a crawl stopped by a rate limit is
 ``incomplete``). A failed step never stops the ones after it: the PR step reads
-the failed crawl sources from ``runs`` and names them in the pull request.
+the night's failed steps and their errors from ``runs`` and names them in the
+pull request.
 """
 from __future__ import annotations
 

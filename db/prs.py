@@ -6,7 +6,7 @@ again and the classifier can learn from both.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
@@ -215,11 +215,22 @@ def dead_links(db: sqlite_utils.Database, missing_after: int) -> list[dict[str, 
     return repos + pages
 
 
-def failed_sources(db: sqlite_utils.Database) -> list[str]:
-    """Crawl sources whose latest run did not finish cleanly ("crawl arxiv" -> "arxiv")."""
-    rows = _rows(db, """
-        SELECT r.command FROM runs r
-        JOIN (SELECT command, MAX(id) AS id FROM runs WHERE command LIKE 'crawl %' GROUP BY command) m
+def failed_steps(db: sqlite_utils.Database, steps: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``steps`` (commands as `runs` names them) that failed in the current night.
+
+    The night starts at the latest ``nightly`` run (the whole history when
+    there is none). Of each step only its latest run in that window counts, so
+    a failure that a later run of the same step made good is not reported, nor
+    is one from an earlier night. Rows ``command``, ``status``, ``error``, in
+    the order the steps ran.
+    """
+    if not steps:
+        return []
+    marks = ", ".join("?" for _ in steps)
+    return _rows(db, f"""
+        WITH night AS (SELECT COALESCE(MAX(id), 0) AS since FROM runs WHERE command = 'nightly')
+        SELECT r.command, r.status, r.error FROM runs r
+        JOIN (SELECT command, MAX(id) AS id FROM runs
+              WHERE command IN ({marks}) AND id > (SELECT since FROM night) GROUP BY command) m
           ON m.id = r.id
-        WHERE r.status IN ('failed', 'incomplete', 'interrupted', 'bad_input') ORDER BY r.command""")
-    return [r["command"].split(" ", 1)[1] for r in rows]
+        WHERE r.status NOT IN ('ok', 'running') ORDER BY r.id""", steps)

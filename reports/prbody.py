@@ -18,6 +18,7 @@ from reports import escape
 GITHUB_BODY_LIMIT = 65_536
 BODY_BUDGET = GITHUB_BODY_LIMIT - 536  # room for GitHub's own counting of line ends
 TITLE_CHARS = 160
+ERROR_CHARS = 300
 ROW_CAPS: tuple[int | None, ...] = (None, 50, 20, 5, 0)
 TRUNCATED_NOTE = "\n\n_The rest of this description was cut to fit GitHub's size limit; the dataset has everything._\n"
 
@@ -40,12 +41,14 @@ class Report:
     low: list[dict[str, Any]]
     duplicates: list[dict[str, Any]]
     dead: list[dict[str, Any]]
-    failed_sources: list[str] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)  # steps: command, status, error
 
 
-def gather(db, config, base_text: str, new_text: str | None = None, failed_sources: Iterable[str] = ()) -> Report:
+def gather(db, config, base_text: str, new_text: str | None = None,
+           failed: Iterable[dict[str, Any]] = ()) -> Report:
     """Collect the report. "Added" papers are those the paper tables show, the new list links
-    and the old one does not (with no ``new_text``: all shown that the old list does not link)."""
+    and the old one does not (with no ``new_text``: all shown that the old list does not link).
+    ``failed`` are the night's failed steps (:func:`db.prs.failed_steps`)."""
     from reports.paper_regions import shown_papers
 
     cls = config["classifier"]
@@ -58,7 +61,7 @@ def gather(db, config, base_text: str, new_text: str | None = None, failed_sourc
         low=prs.low_confidence_papers(db, cls["low_confidence_floor"], cls["confidence_threshold"]),
         duplicates=prs.duplicated_entries(db),
         dead=prs.dead_links(db, config["github"]["missing_after"]),
-        failed_sources=sorted(set(failed_sources)),
+        failed=list(failed),
     )
 
 
@@ -73,9 +76,11 @@ def title(config, report: Report) -> str:
 
 
 def body(db, config, report: Report) -> str:
-    """The Markdown body, never longer than :data:`BODY_BUDGET` characters."""
+    """The Markdown body, never longer than :data:`BODY_BUDGET` characters.
+
+    Tables with no rows are left out: the summary line already counts them."""
     head = _summary(report)
-    tables = _tables(db, report)
+    tables = [t for t in _tables(db, report) if t.rows]
     tail = _dataset_note(config)
     for cap in ROW_CAPS:
         text = "\n\n".join([head, *(_render(t, cap) for t in tables), tail]) + "\n"
@@ -91,10 +96,19 @@ def _summary(report: Report) -> str:
     line = (f"This update adds {len(report.added)} paper{'s' if len(report.added) != 1 else ''}"
             f" in {len(cats)} categor{'ies' if len(cats) != 1 else 'y'}, reports {len(report.movers)} star movers,"
             f" {len(report.candidates)} candidate engines and {len(report.low)} low-confidence papers to review.")
-    if report.failed_sources:
-        names = ", ".join(escape.inline(s) for s in report.failed_sources)
-        line += f"\n\n**Sources that failed this run:** {names}. Their data is from the last successful crawl."
+    if report.failed:
+        line += "\n\n" + _failures(report.failed)
     return line
+
+
+def _failures(failed: Sequence[dict[str, Any]]) -> str:
+    """The steps that failed, each with its one-line error (untrusted: it may quote a title or a URL)."""
+    lines = [f"**{len(failed)} step{'s' if len(failed) != 1 else ''} failed in this run;** "
+             "what they feed is from their last successful run:", ""]
+    for step in failed:
+        error = escape.inline(_short(step.get("error") or "no error recorded", ERROR_CHARS))
+        lines.append(f"- **{escape.inline(step['command'])}** ({escape.inline(step['status'])}): {error}")
+    return "\n".join(lines)
 
 
 def _tables(db, report: Report) -> list[Table]:
@@ -128,16 +142,13 @@ def _render(table: Table, cap: int | None) -> str:
         f"<details><summary>{table.heading}</summary>", ""]
     if table.intro:
         lines += [table.intro, ""]
-    if not table.rows:
-        lines.append("None.")
-    else:
-        shown = table.rows if cap is None else table.rows[:cap]
-        if shown:
-            lines.append("| " + " | ".join(table.columns) + " |")
-            lines.append("|" + "---|" * len(table.columns))
-            lines += ["| " + " | ".join(row) + " |" for row in shown]
-        if len(shown) < len(table.rows):
-            lines += ["", f"_… and {len(table.rows) - len(shown)} more in the dataset._"]
+    shown = table.rows if cap is None else table.rows[:cap]
+    if shown:
+        lines.append("| " + " | ".join(table.columns) + " |")
+        lines.append("|" + "---|" * len(table.columns))
+        lines += ["| " + " | ".join(row) + " |" for row in shown]
+    if len(shown) < len(table.rows):
+        lines += ["", f"_… and {len(table.rows) - len(shown)} more in the dataset._"]
     if table.collapsed:
         lines += ["", "</details>"]
     return "\n".join(lines)

@@ -57,12 +57,12 @@ def connect(config, token: str | None, api_url: str | None) -> Github:
 
 
 class Publisher:
-    def __init__(self, client: Github, db, config, failed_sources: list[str] | None = None,
+    def __init__(self, client: Github, db, config, failed: list[dict[str, Any]] | None = None,
                  render: Callable[..., tuple[str, list[str]]] | None = None):
         self.gh = client
         self.db = db
         self.config = config
-        self.failed = failed_sources or []
+        self.failed = failed or []  # the night's failed steps, named in the PR body
         if render is None:
             from reports.render import render_text as render
         self.render = render

@@ -34,12 +34,11 @@ def pr(app: App, dry_run: str | None, list_file: str | None) -> None:
     token = os.environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         raise BadInput("GITHUB_TOKEN is not set; `curator pr` needs a token (or use --dry-run DIR)")
-    from db.prs import failed_sources
     from reports.publish import Publisher, connect
 
     with app.run("pr") as run:
         client = connect(app.config, token, os.environ.get("CURATOR_GITHUB_API_URL"))
-        outcome = Publisher(client, app.db, app.config, failed_sources(app.db)).run()
+        outcome = Publisher(client, app.db, app.config, _failed_steps(app.db)).run()
         run.add("accepted", outcome.accepted)
         run.add("rejected", outcome.rejected)
         run.counts["action"] = outcome.action
@@ -48,6 +47,14 @@ def pr(app: App, dry_run: str | None, list_file: str | None) -> None:
     if outcome.accepted or outcome.rejected:
         app.echo(f"maintainer decisions synced: {outcome.accepted} papers accepted, {outcome.rejected} rejected")
     app.echo(_describe(outcome))
+
+
+def _failed_steps(db) -> list[dict]:
+    """The steps before ``pr`` that failed tonight, for the PR body to name."""
+    from curator.pipeline import ORDER
+    from db.prs import failed_steps
+
+    return failed_steps(db, [name for name in ORDER if name != "pr"])
 
 
 def _describe(outcome) -> str:
@@ -66,13 +73,12 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
         text = list_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{list_path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
-    from db.prs import failed_sources
     from reports import prbody
     from reports import paper_regions  # noqa: F401  registers the paper regions
     from reports.render import render_text
 
     new_text, notes = render_text(text, app.db, app.config)
-    report = prbody.gather(app.db, app.config, text, new_text, failed_sources(app.db))
+    report = prbody.gather(app.db, app.config, text, new_text, _failed_steps(app.db))
     name = list_path.name
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                         fromfile=f"a/{name}", tofile=f"b/{name}"))

@@ -89,7 +89,22 @@ def test_failing_arxiv_does_not_stop_the_others(workdir, capsys, monkeypatch):
     assert json.loads(runs["nightly"]["counts"])["failed_steps"] == "crawl arxiv"
     assert "crawl arxiv" in runs["nightly"]["error"]
     body = (workdir / "out" / "pr-body.md").read_text()
-    assert "Sources that failed this run:** arxiv" in body
+    failures = body[body.index("**1 step failed in this run;**"):body.index("### ")]
+    assert "- **crawl arxiv** (failed): " in failures and "503" in failures
+
+
+def test_a_failing_step_after_the_crawls_is_named_in_the_pr_body(workdir):
+    from curator.app import App
+    from curator.commands.nightly import run_nightly
+    from curator.errors import RunFailed
+
+    app = App(str(workdir / "c.db"), str(workdir / "curator.toml"), quiet=True, verbose=False)
+    with pytest.raises(RunFailed, match="7 of 8 steps ok; classify failed"):
+        run_nightly(app, workdir / "seed-list.md", workdir / "out", {"classify": ["--no-such-option"]})
+    body = (workdir / "out" / "pr-body.md").read_text()
+    assert "**1 step failed in this run;**" in body
+    assert "- **classify** (failed): No such option '--no-such-option'." in body
+    assert "crawl arxiv" not in body.split("### ")[0]
 
 
 def test_missing_list_file_is_bad_input(workdir, capsys):

@@ -47,6 +47,8 @@ def test_title_counts_and_summary(mem_db, config):
     assert "| vLLM | 160 | +60 |" in body
     assert "Already listed" not in body
     assert "### Open the dataset" in body and "curator serve" in body
+    # sections with nothing to show are left out; the summary line counts them
+    assert "Candidate engines" not in body and "<details>" not in body and "None." not in body
 
 
 def test_nearest_reference_is_the_techniques_closest_reference(mem_db, config):
@@ -76,7 +78,7 @@ def test_low_confidence_papers_are_collapsed(mem_db, config):
     assert "Too weak" not in body
 
 
-def test_hygiene_failed_sources_and_candidates(mem_db, config):
+def test_hygiene_failed_steps_and_candidates(mem_db, config):
     add_engine(mem_db, "vLLM", "vllm-project/vllm", [("2026-06-01", 1)])
     with mem_db.conn:
         mem_db.execute("INSERT INTO engine_sections VALUES ('vLLM', 'Open Source', 1), ('vLLM', 'Gateways', 2)")
@@ -85,9 +87,12 @@ def test_hygiene_failed_sources_and_candidates(mem_db, config):
                           VALUES ('vLLM', '2026-06-01', 'docs', 'https://docs.example/old', 'http_404')""")
     add_repo_stats(mem_db, "lab/newserve", [("2026-06-01", 77)], "LLM serving engine")
 
-    _, title, body = build(mem_db, config, failed=["web", "arxiv"])
+    failed = [{"command": "crawl arxiv", "status": "failed", "error": "arXiv answered 503"},
+              {"command": "classify", "status": "incomplete", "error": None}]
+    _, title, body = build(mem_db, config, failed=failed)
 
-    assert "**Sources that failed this run:** arxiv, web." in body
+    assert "**2 steps failed in this run;**" in body
+    assert "- **crawl arxiv** (failed): arXiv answered 503\n- **classify** (incomplete): no error recorded" in body
     assert "| vLLM | Open Source / Gateways |" in body
     assert "https://github.com/gone/away | missing |" in body
     assert "https://docs.example/old" in body
@@ -105,6 +110,16 @@ def test_hostile_titles_are_inert_in_the_body(mem_db, config):
     for line in body.splitlines():
         if "2606.0000" in line:
             assert line.startswith("| ") and line.endswith(" |")
+
+
+def test_a_hostile_error_is_inert_and_short(mem_db, config):
+    failed = [{"command": "crawl web", "status": "failed", "error": HOSTILE + " x" * 400}]
+
+    _, _, body = build(mem_db, config, failed=failed)
+
+    line = next(line for line in body.splitlines() if line.startswith("- **crawl web**"))
+    assert len(line) < 2 * prbody.ERROR_CHARS and line.endswith("…")
+    assert_inert(body)
 
 
 def assert_inert(text: str) -> None:
