@@ -1,7 +1,9 @@
 """`curator pr`: open or update the one pull request that proposes the rendered list.
 
 ``--dry-run DIR`` renders from a local copy of the list and writes the new list,
-the PR body and a unified diff to DIR; it needs no token and touches nothing remote.
+the PR body, a unified diff and the star-history chart the list links to
+(``assets/star-history.svg``, as the pull request commits it) to DIR; it needs
+no token and touches nothing remote.
 """
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
         text = list_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{list_path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
-    from reports import prbody
+    from reports import chart, prbody
     from reports import paper_regions  # noqa: F401  registers the paper regions
     from reports.render import render_text
 
@@ -82,15 +84,20 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
     name = list_path.name
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                         fromfile=f"a/{name}", tofile=f"b/{name}"))
+    svg = chart.render_svg(app.db)
+    written = [name, BODY_FILE, DIFF_FILE] + ([chart.CHART_PATH] if svg is not None else [])
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / name).write_text(new_text, encoding="utf-8")
         (out_dir / BODY_FILE).write_text(prbody.body(app.db, app.config, report), encoding="utf-8")
         (out_dir / DIFF_FILE).write_text(diff, encoding="utf-8")
+        if svg is not None:
+            (out_dir / chart.CHART_PATH).parent.mkdir(parents=True, exist_ok=True)
+            (out_dir / chart.CHART_PATH).write_bytes(svg)
     except OSError as exc:
         raise BadInput(f"{out_dir}: cannot write the dry run ({exc.strerror})") from None
     for note in notes:
         app.note(note)
     state = "changed" if new_text != text else "unchanged"
-    app.echo(f"dry run: list {state}; wrote {name}, {BODY_FILE} and {DIFF_FILE} to {out_dir}")
+    app.echo(f"dry run: list {state}; wrote {', '.join(written)} to {out_dir}")
     app.echo(f"title: {prbody.title(app.config, report)}")

@@ -6,7 +6,7 @@ import pytest
 from curator.cli import main
 from db import open_db
 from tests.fakes.github_git import FakeGitHub
-from tests.reports.test_paper_regions import add_paper
+from tests.reports.test_paper_regions import add_engine, add_paper
 from tests.reports.test_publish import LIST, REPO
 
 TOKEN = "ghp_clitoken987654321"
@@ -52,6 +52,20 @@ def test_dry_run_writes_three_files_and_makes_no_request(env, capsys):
     assert env["fake"].server.requests == []
     assert local.read_text() == LIST
     assert "dry run: list changed" in capsys.readouterr().out
+
+
+def test_dry_run_writes_the_star_chart_the_list_links_to(env, capsys):
+    db = open_db(env["args"][1])
+    add_engine(db, "vLLM", "vllm-project/vllm", [("2026-06-01", 100), ("2026-06-02", 160)])
+    db.conn.close()
+    local = env["tmp"] / "README.md"
+    local.write_text(LIST)
+    out_dir = env["tmp"] / "out"
+
+    assert main([*env["args"], "pr", "--dry-run", str(out_dir), "--list", str(local)]) == 0
+
+    assert (out_dir / "assets" / "star-history.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert "wrote README.md, pr-body.md, list.diff, assets/star-history.svg to" in capsys.readouterr().out
 
 
 def test_dry_run_needs_a_readable_list(env, capsys):
