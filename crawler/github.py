@@ -24,6 +24,7 @@ from crawler.github_http import (
 log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 90
+COMMENT_PAGES = 2  # pages of 100 repository issue comments read for the response sample
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 FATAL = (RateLimited, TooManyRequests, AccessDenied)  # stop the crawl, not just this repo
 
@@ -204,40 +205,83 @@ def _is_bot(user: dict[str, Any] | None) -> bool:
     return user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]")
 
 
+@dataclass
+class _Opened:
+    """A sampled issue: when it was opened, by whom, how many comments it has."""
+    at: datetime
+    author: str | None
+    comments: int
+
+
 def _median_response(client: GitHubClient, base: str, now: datetime, sample: int) -> float | None:
-    """Median hours from opening to the first comment by someone else (not a
-    bot) over the newest ``sample`` issues opened within 90 days."""
+    """Median hours from opening to the first comment by someone other than the
+    author (bots aside) over the newest ``sample`` issues opened within 90 days.
+
+    Two or three requests whatever the sample: one page of the newest issues,
+    then the repository's issue comments in creation order from the oldest
+    sampled issue on, at most ``COMMENT_PAGES`` pages. Issues never answered,
+    and (on a very busy repository) those whose first answer lies beyond the
+    pages read, are left out."""
     if sample <= 0:
         return None
-    issues = client.get(f"{base}/issues", {"state": "all", "sort": "created", "direction": "desc",
-                                           "per_page": sample}).data or []
-    since = now - timedelta(days=WINDOW_DAYS)
-    hours = []
-    for issue in issues:
-        if not isinstance(issue, dict) or "pull_request" in issue or _is_bot(issue.get("user")):
-            continue
-        opened = _when(issue.get("created_at"))
-        if opened is None or opened < since or not issue.get("comments"):
-            continue
-        first = _first_response(client, f"{base}/issues/{int(issue['number'])}/comments",
-                                (issue.get("user") or {}).get("login"))
-        if first is not None:
-            hours.append(max(0.0, (first - opened).total_seconds() / 3600))
+    waiting = {n: i for n, i in _sample_issues(client, base, now, sample).items() if i.comments}
+    if not waiting:
+        return None
+    first = _first_responses(client, base, waiting)
+    hours = [max(0.0, (first[n] - waiting[n].at).total_seconds() / 3600) for n in first]
     return round(statistics.median(hours), 2) if hours else None
 
 
-def _first_response(client: GitHubClient, path: str, author: str | None, max_pages: int = 2) -> datetime | None:
-    url: str | None = path
-    params: dict[str, Any] | None = {"per_page": 30}
-    for _ in range(max_pages):
+def _sample_issues(client: GitHubClient, base: str, now: datetime, sample: int) -> dict[int, _Opened]:
+    """The newest ``sample`` issues opened within 90 days, by number.
+
+    Pull requests share the list (and are skipped), so the page holds three
+    times the sample. No ``since`` filter: the URL stays the same from night to
+    night, so an unchanged list answers 304; the window is applied here."""
+    issues = client.get(f"{base}/issues", {"state": "all", "sort": "created", "direction": "desc",
+                                           "per_page": min(100, 3 * sample)}).data
+    since = now - timedelta(days=WINDOW_DAYS)
+    out: dict[int, _Opened] = {}
+    for issue in issues if isinstance(issues, list) else []:
+        if len(out) >= sample:
+            break
+        if not isinstance(issue, dict) or "pull_request" in issue or _is_bot(issue.get("user")):
+            continue
+        opened = _when(issue.get("created_at"))
+        if opened is not None and opened >= since and isinstance(issue.get("number"), int):
+            out[issue["number"]] = _Opened(opened, (issue.get("user") or {}).get("login"),
+                                           int(issue.get("comments") or 0))
+    return out
+
+
+def _first_responses(client: GitHubClient, base: str, waiting: dict[int, _Opened]) -> dict[int, datetime]:
+    """First answer to each waiting issue, read from the repository-wide issue
+    comments (oldest first, from the oldest waiting issue on) and matched to
+    the issue by ``issue_url``. ``since`` comes from the sample, so the URL is
+    stable while the sample is."""
+    since = min(i.at for i in waiting.values()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    url: str | None = f"{base}/issues/comments"
+    params: dict[str, Any] | None = {"sort": "created", "direction": "asc", "since": since, "per_page": 100}
+    found: dict[int, datetime] = {}
+    for _ in range(COMMENT_PAGES):
         reply = client.get(url, params)
-        for c in reply.data or []:
-            if isinstance(c, dict) and not _is_bot(c.get("user")) and (c.get("user") or {}).get("login") != author:
-                return _when(c.get("created_at"))
+        for c in reply.data if isinstance(reply.data, list) else []:
+            number = _issue_number(c.get("issue_url")) if isinstance(c, dict) else None
+            issue = waiting.get(number) if number is not None else None
+            if issue is None or number in found or _is_bot(c.get("user")):
+                continue
+            at = _when(c.get("created_at"))
+            if at is not None and at >= issue.at and (c.get("user") or {}).get("login") != issue.author:
+                found[number] = at
         url, params = reply.links.get("next"), None
-        if not url:
-            return None
-    return None
+        if not url or len(found) == len(waiting):
+            break
+    return found
+
+
+def _issue_number(issue_url: Any) -> int | None:
+    m = re.search(r"/issues/(\d+)$", issue_url) if isinstance(issue_url, str) else None
+    return int(m.group(1)) if m else None
 
 
 def _readme(client: GitHubClient, base: str, cap: int) -> Readme:

@@ -82,7 +82,81 @@ def test_first_crawl_collects_every_figure(gh):
     assert s.median_first_response_hours == 4.0  # 2 h (bot skipped) and 6 h (author skipped)
     assert r.readme.text.startswith("# Fake") and not r.readme.truncated
     assert all(q.headers["authorization"] == f"token {TOKEN}" for q in gh.requests)
-    assert r.requests == len(gh.requests) <= 10
+    assert r.requests == len(gh.requests) == 9
+
+
+def _sent(gh) -> list[tuple[str, dict[str, str]]]:
+    return [(q.path, {k: v[0] for k, v in q.query.items()}) for q in gh.requests]
+
+
+def test_first_crawl_sends_exactly_these_requests(gh):
+    gh.add(busy_repo())
+    fetch_repo(client(gh), "org/engine", now=NOW, response_sample=10)
+    base = "/repos/org/engine"
+    assert _sent(gh) == [
+        (base, {}),
+        (f"{base}/pulls", {"state": "open", "per_page": "1"}),
+        (f"{base}/contributors", {"anon": "1", "per_page": "1"}),
+        (f"{base}/releases", {"per_page": "1"}),
+        (f"{base}/releases/latest", {}),  # the newest release is a pre-release
+        (f"{base}/stats/commit_activity", {}),
+        (f"{base}/issues", {"state": "all", "sort": "created", "direction": "desc", "per_page": "30"}),
+        # from the oldest sampled issue that has comments (#28, opened 6 days before NOW)
+        (f"{base}/issues/comments", {"sort": "created", "direction": "asc", "since": "2026-06-25T03:00:00Z",
+                                     "per_page": "100"}),
+        (f"{base}/readme", {}),
+    ]
+
+
+def test_response_sample_reads_repository_comments_once(gh):
+    day, hour = timedelta(days=1), timedelta(hours=1)
+    repo = busy_repo()
+    repo.issues = [
+        FakeIssue(50, NOW - 1 * day, comments=[("maint", NOW - 1 * day + 3 * hour)]),
+        FakeIssue(49, NOW - 2 * day, user="renovate[bot]", comments=[("maint", NOW - 2 * day + hour)]),  # bot's
+        FakeIssue(48, NOW - 3 * day, pull_request=True, comments=[("maint", NOW - 3 * day + hour)]),  # a PR
+        FakeIssue(47, NOW - 4 * day, user="eve", comments=[("eve", NOW - 4 * day + hour),
+                                                           ("ci[bot]", NOW - 4 * day + 2 * hour),
+                                                           ("maint", NOW - 4 * day + 9 * hour),
+                                                           ("other", NOW - 4 * day + 10 * hour)]),
+        FakeIssue(46, NOW - 5 * day, comments=[("maint", NOW - 5 * day + 30 * hour)]),
+        FakeIssue(45, NOW - 6 * day, comments=[("alice", NOW - 6 * day + hour)]),  # only the author: unanswered
+        FakeIssue(44, NOW - 7 * day),  # no comments
+        FakeIssue(2, NOW - 100 * day, comments=[("maint", NOW - 2 * day)]),  # opened before the window
+    ]
+    gh.add(repo)
+    r = fetch_repo(client(gh), "org/engine", now=NOW, response_sample=10)
+    assert r.stats.median_first_response_hours == 9.0  # median of 3, 9 and 30 hours
+    comments = [q for q in gh.requests if "comments" in q.path]
+    assert [q.path for q in comments] == ["/repos/org/engine/issues/comments"]
+    assert comments[0].query["since"] == ["2026-06-25T03:00:00Z"]  # #45, the oldest sampled with comments
+
+
+def test_response_sample_reads_at_most_two_pages_of_comments(gh):
+    day, hour = timedelta(days=1), timedelta(hours=1)
+    repo = busy_repo()
+    repo.issues = [FakeIssue(10 + k, NOW - (4 - k) * day, comments=[("maint", NOW - (4 - k) * day + (4 - k) * hour)])
+                   for k in range(4)][::-1]  # #13 opened 1 day ago answered in 1 h ... #10 4 days ago in 4 h
+    # a busy pull request: 150 bot comments between #10's and #11's answers, 200 more after #11's
+    repo.issues.append(FakeIssue(5, NOW - 10 * day, pull_request=True,
+                                 comments=[("ci[bot]", NOW - 3.5 * day)] * 150 + [("ci[bot]", NOW - 2.5 * day)] * 200))
+    gh.add(repo)
+    r = fetch_repo(client(gh), "org/engine", now=NOW, response_sample=4)
+    assert r.stats.median_first_response_hours == 3.5  # #10 (4 h, page 1) and #11 (3 h, page 2); #12, #13 left out
+    pages = [q for q in gh.requests if q.path.endswith("/issues/comments")]
+    assert len(pages) == 2 and "page" not in pages[0].query and pages[1].query["page"] == ["2"]
+    assert pages[1].query["since"] == ["2026-06-27T03:00:00Z"] and pages[1].query["direction"] == ["asc"]
+    assert next(q for q in gh.requests if q.path.endswith("/issues")).query["per_page"] == ["12"]
+
+
+def test_no_comment_request_when_no_sampled_issue_has_comments(gh):
+    repo = busy_repo()
+    repo.issues = [FakeIssue(9, NOW - timedelta(days=1)), FakeIssue(8, NOW - timedelta(days=2), pull_request=True,
+                                                                     comments=[("maint", NOW)])]
+    gh.add(repo)
+    r = fetch_repo(client(gh), "org/engine", now=NOW)
+    assert r.stats.median_first_response_hours is None and r.unknown == []
+    assert not any("comments" in q.path for q in gh.requests)
 
 
 def test_unchanged_repo_costs_only_304s(gh):
@@ -244,7 +318,7 @@ def test_case17_foreign_pagination_link_is_not_followed():
     try:
         with FakeGitHub(token=TOKEN) as gh:
             repo = gh.add(busy_repo())
-            repo.issues[0].comments = [("ci[bot]", NOW)] * 31  # first page all bots -> wants page 2
+            repo.issues[0].comments = [("ci[bot]", NOW - timedelta(days=1))] * 101  # page 1 all bots -> page 2
             gh.link_origin = foreign.url
             r = fetch_repo(client(gh), "org/engine", now=NOW)
             assert foreign.requests == []

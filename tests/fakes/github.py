@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
+from urllib.parse import urlencode
 
 from tests.fakes.server import FakeServer, Request, Response
 
@@ -33,6 +34,12 @@ def iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _since(req: Request) -> datetime | None:
+    """The ``since`` parameter (ISO 8601, ``Z``) of a request, if any."""
+    value = req.param("since")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
 @dataclass
 class FakeIssue:
     number: int
@@ -40,6 +47,10 @@ class FakeIssue:
     user: str = "alice"
     comments: list[tuple[str, datetime]] = field(default_factory=list)  # (login, time); "x[bot]" is a bot
     pull_request: bool = False
+
+    @property
+    def updated_at(self) -> datetime:
+        return max([self.created_at, *(at for _, at in self.comments)])
 
 
 @dataclass
@@ -224,17 +235,17 @@ class FakeGitHub:
             stable = [r for r in repo.releases if not r.get("prerelease")]
             return Response(200, self._release(repo, stable[0])) if stable else self.error(404, "Not Found")()
         if rest == "/commits":
-            return self._page(req, self._commits(repo, req.param("since")))
+            return self._page(req, self._commits(repo, _since(req)))
         if rest == "/issues":
             return self._page(req, self._issues(repo, req))
+        if rest == "/issues/comments":
+            return self._page(req, self._repo_comments(repo, req))
         m = re.fullmatch(r"/issues/(\d+)/comments", rest)
         if m:
             issue = next((i for i in repo.issues if i.number == int(m.group(1))), None)
             if issue is None:
                 return self.error(404, "Not Found")()
-            return self._page(req, [{"id": issue.number * 100 + k, "user": self._user(login),
-                                     "created_at": iso(at), "body": "thanks"}
-                                    for k, (login, at) in enumerate(issue.comments)])
+            return self._page(req, [self._comment(repo, issue, k) for k in range(len(issue.comments))])
         if rest == "/readme":
             return self._readme(repo)
         if rest.startswith("/stats/"):
@@ -255,24 +266,54 @@ class FakeGitHub:
         this_week = (self.now - timedelta(days=(self.now.weekday() + 1) % 7)).replace(hour=0, minute=0, second=0)
         return [this_week - timedelta(weeks=51 - i) for i in range(52)]
 
-    def _commits(self, repo: FakeRepo, since: str | None) -> list[dict[str, Any]]:
+    def _commits(self, repo: FakeRepo, since: datetime | None) -> list[dict[str, Any]]:
         out = []
         for start, n in zip(self._week_starts(), repo.weekly_commits):
             out += [{"sha": hashlib.sha1(f"{repo.id}{start}{k}".encode()).hexdigest(),
                      "commit": {"author": {"date": iso(start + timedelta(hours=k))}}} for k in range(n)]
         out.reverse()
         if since:
-            cut = datetime.fromisoformat(since.replace("Z", "+00:00"))
-            out = [c for c in out if datetime.fromisoformat(c["commit"]["author"]["date"][:-1] + "+00:00") >= cut]
+            out = [c for c in out if datetime.fromisoformat(c["commit"]["author"]["date"][:-1] + "+00:00") >= since]
         return out
 
     def _issues(self, repo: FakeRepo, req: Request) -> list[dict[str, Any]]:
-        items = [{"number": i.number, "title": f"Issue {i.number}", "state": "open", "user": self._user(i.user),
-                  "comments": len(i.comments), "created_at": iso(i.created_at), "updated_at": iso(i.created_at),
-                  **({"pull_request": {"url": f"{self.url}/repos/{repo.full_name}/pulls/{i.number}"}}
-                     if i.pull_request else {})} for i in repo.issues]
+        """``/issues``: issues and pull requests, newest first; ``since`` keeps
+        those updated at or after it, ``direction=asc`` reverses."""
+        since = _since(req)
+        api = f"{self.url}/repos/{repo.full_name}"
+        items = [{"url": f"{api}/issues/{i.number}", "id": _num(f"{repo.full_name}#{i.number}"),
+                  "number": i.number, "title": f"Issue {i.number}", "state": "open", "user": self._user(i.user),
+                  "comments": len(i.comments), "created_at": iso(i.created_at), "updated_at": iso(i.updated_at),
+                  "author_association": "NONE",
+                  **({"pull_request": {"url": f"{api}/pulls/{i.number}"}} if i.pull_request else {})}
+                 for i in repo.issues if since is None or i.updated_at >= since]
         if req.param("direction") == "asc":
             items.reverse()
+        return items
+
+    def _comment(self, repo: FakeRepo, issue: FakeIssue, k: int) -> dict[str, Any]:
+        login, at = issue.comments[k]
+        api = f"{self.url}/repos/{repo.full_name}"
+        cid = issue.number * 10000 + k
+        return {"url": f"{api}/issues/comments/{cid}", "id": cid, "node_id": f"IC_{cid}",
+                "html_url": f"https://github.com/{repo.full_name}/issues/{issue.number}#issuecomment-{cid}",
+                "issue_url": f"{api}/issues/{issue.number}", "user": self._user(login),
+                "created_at": iso(at), "updated_at": iso(at), "body": "thanks",
+                "author_association": "NONE" if login == issue.user else "MEMBER"}
+
+    def _repo_comments(self, repo: FakeRepo, req: Request) -> list[dict[str, Any]]:
+        """``/issues/comments``: every comment on the repository's issues and
+        pull requests. Without ``sort`` in ascending id; ``sort=created`` (or
+        ``updated``) orders by that time, newest first unless ``direction=asc``;
+        ``since`` keeps comments updated at or after it."""
+        since = _since(req)
+        items = [self._comment(repo, i, k) for i in repo.issues for k in range(len(i.comments))
+                 if since is None or i.comments[k][1] >= since]
+        sort = req.param("sort")
+        if sort in ("created", "updated"):
+            items.sort(key=lambda c: (c[f"{sort}_at"], c["id"]), reverse=req.param("direction", "desc") != "asc")
+        else:
+            items.sort(key=lambda c: c["id"])
         return items
 
     def _readme(self, repo: FakeRepo) -> Response:
@@ -308,8 +349,7 @@ class FakeGitHub:
             query = {k: v[0] for k, v in req.query.items() if k != "page"}
 
             def link(p: int) -> str:
-                q = "&".join(f"{k}={v}" for k, v in {**query, "page": p}.items())
-                return f"<{origin}{req.path}?{q}>"
+                return f"<{origin}{req.path}?{urlencode({**query, 'page': p})}>"
             rels = []
             if page < last:
                 rels += [f'{link(page + 1)}; rel="next"', f'{link(last)}; rel="last"']
