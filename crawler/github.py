@@ -124,13 +124,18 @@ def _fetch(client: GitHubClient, repo: str, name: str, now: datetime, sample: in
     if full.lower() != repo.lower():
         result.renamed_to = full
     base = f"/repos/{full}"
-    stats.open_prs = _figure(result, "open_prs", lambda: _count(client, f"{base}/pulls", {"state": "open"}))
+    if data.get("open_issues_count") == 0:
+        stats.open_prs = 0  # nothing open at all, pull requests included: no need to count them
+    else:
+        stats.open_prs = _figure(result, "open_prs", lambda: _count(client, f"{base}/pulls", {"state": "open"}))
     if stats.open_prs is not None and data.get("open_issues_count") is not None:
         stats.open_issues = max(0, data["open_issues_count"] - stats.open_prs)
     stats.contributors = _figure(result, "contributors",
                                  lambda: _count(client, f"{base}/contributors", {"anon": "1"}))
     _figure(result, "releases", lambda: _releases(client, base, stats))
     stats.commits_90d = _figure(result, "commits_90d", lambda: _commits_90d(client, base, now))
+    if data.get("has_issues") is False:
+        sample = 0  # issues disabled: nothing to sample
     stats.median_first_response_hours = _figure(
         result, "median_first_response_hours", lambda: _median_response(client, base, now, sample))
     result.readme = _figure(result, "readme", lambda: _readme(client, base, cap))

@@ -149,6 +149,16 @@ def test_response_sample_reads_at_most_two_pages_of_comments(gh):
     assert next(q for q in gh.requests if q.path.endswith("/issues")).query["per_page"] == ["12"]
 
 
+def test_quiet_repo_skips_what_the_repository_already_answers(gh):
+    gh.add(FakeRepo("org/engine", open_issues=0, open_prs=0, has_issues=False))
+    r = fetch_repo(client(gh), "org/engine", now=NOW)
+    assert (r.stats.open_issues, r.stats.open_prs, r.stats.median_first_response_hours) == (0, 0, None)
+    assert r.unknown == [] and r.stats.releases == 0
+    assert [path for path, _ in _sent(gh)] == ["/repos/org/engine", "/repos/org/engine/contributors",
+                                               "/repos/org/engine/releases", "/repos/org/engine/stats/commit_activity",
+                                               "/repos/org/engine/readme"]
+
+
 def test_no_comment_request_when_no_sampled_issue_has_comments(gh):
     repo = busy_repo()
     repo.issues = [FakeIssue(9, NOW - timedelta(days=1)), FakeIssue(8, NOW - timedelta(days=2), pull_request=True,

@@ -76,6 +76,7 @@ class FakeRepo:
     archived: bool = False
     default_branch: str = "main"
     has_discussions: bool = True
+    has_issues: bool = True          # False: /issues answers 410 as GitHub does
     stats_pending: int = 0          # answer 202 this many times (-1: forever)
 
     def json(self, base: str) -> dict[str, Any]:
@@ -88,7 +89,7 @@ class FakeRepo:
             "fork": False, "url": f"{base}/repos/{self.full_name}", "created_at": self.created_at,
             "updated_at": self.pushed_at, "pushed_at": self.pushed_at, "homepage": self.homepage,
             "size": 1234, "stargazers_count": self.stars, "watchers_count": self.stars,
-            "language": "Python", "has_issues": True, "has_discussions": self.has_discussions,
+            "language": "Python", "has_issues": self.has_issues, "has_discussions": self.has_discussions,
             "forks_count": self.forks, "archived": self.archived, "disabled": False,
             "open_issues_count": self.open_issues + self.open_prs,
             "license": None if self.license is None else {
@@ -238,6 +239,8 @@ class FakeGitHub:
             return self._page(req, self._commits(repo, _since(req)))
         if rest == "/issues":
             return self._page(req, self._issues(repo, req))
+        if rest.startswith("/issues") and not repo.has_issues:
+            return self.error(410, "Issues are disabled for this repo")()
         if rest == "/issues/comments":
             return self._page(req, self._repo_comments(repo, req))
         m = re.fullmatch(r"/issues/(\d+)/comments", rest)
