@@ -1,10 +1,13 @@
 """Requests per repository of `curator crawl github`, first night and after.
 
-Runs the real command (PyGithub and all) three times against the fake GitHub
+Runs the real command (PyGithub and all) four times against the fake GitHub
 API holding the seed engines' repositories (curator/demo_data/readmes, with
 their real READMEs): night 1 on an empty database, night 2 with nothing
-changed, night 3 after a quarter of the repositories gained a star. Prints
-requests, billable (non-304) requests and time per night.
+changed, night 3 after a quarter of the repositories gained a star, night 4
+after another quarter got a new comment on their newest issue. Prints
+requests (every request the fake server received), billable requests (what
+the fake's rate-limit counter spent: every answer but a 304 to a conditional
+request) and time per night, and night 1's requests by endpoint.
 
     /work/venv/bin/python bench/bench_github.py [--response-sample N]
 """
@@ -17,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -72,6 +76,14 @@ def night(label: str, db_path: Path, cfg: Path, fake: FakeGitHub, repos: int) ->
           f"{elapsed:.2f} s")
 
 
+def by_endpoint(fake: FakeGitHub, first: int, last: int) -> str:
+    """Requests ``first:last`` counted by the path after ``/repos/OWNER/NAME``."""
+    counts: Counter[str] = Counter()
+    for q in fake.requests[first:last]:
+        counts["/".join(q.path.split("/")[4:]) or "(repository)"] += 1
+    return ", ".join(f"{name} {n}" for name, n in counts.most_common())
+
+
 def run(response_sample: int) -> None:
     now = datetime.now(timezone.utc)
     rng = random.Random(7)
@@ -92,10 +104,16 @@ def run(response_sample: int) -> None:
             os.environ["CURATOR_GITHUB_API_URL"] = fake.url
             print(f"{len(seeds)} seed repositories, response_sample = {response_sample}")
             night("night 1 (empty database)", db_path, cfg, fake, len(seeds))
+            print(f"  night 1 by endpoint: {by_endpoint(fake, 0, len(fake.requests))}")
             night("night 2 (nothing changed)", db_path, cfg, fake, len(seeds))
             for repo in repos[::4]:
                 repo.stars += 1
             night(f"night 3 ({len(repos[::4])} repos gained a star)", db_path, cfg, fake, len(seeds))
+            commented = [r for r in repos[1::4] if any(not i.pull_request for i in r.issues)]
+            for repo in commented:
+                newest = next(i for i in repo.issues if not i.pull_request)
+                newest.comments.append(("newcomer", now))
+            night(f"night 4 ({len(commented)} repos got an issue comment)", db_path, cfg, fake, len(seeds))
 
 
 if __name__ == "__main__":
