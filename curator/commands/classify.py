@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from curator.app import pass_app
+
+CHUNK = 128  # papers per step of the progress bar; each paper is decided on its own
 
 
 def _classifier(app):
@@ -24,10 +28,26 @@ def _classifier(app):
     from db.classify import EmbeddingCache, human_labels, technique_ref_papers, technique_rows
 
     cfg = app.config["classifier"]
+    # the model's own loading bars are noise beside ours (read when huggingface_hub is first imported)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     known = DbKnowledge(technique_rows(app.db), technique_ref_papers(app.db), human_labels(app.db))
     encoder = make_encoder(cfg["model"], cfg["batch_size"])
     return build(encoder, EmbeddingCache(app.db), known, cfg["relevance_threshold"],
                  cfg["second_category_ratio"], Path(cfg["heads"]) if cfg["heads"] else HEADS)
+
+
+def _decide(app, clf, papers: list[tuple[str, str]]) -> list:
+    """The classifier's decisions, a chunk at a time so a progress bar can follow (on a terminal)."""
+    decisions: list = []
+    bar = click.progressbar(length=len(papers), label="classify", file=sys.stderr, show_pos=True) \
+        if app.show_progress else None
+    with bar if bar is not None else nullcontext():
+        for start in range(0, len(papers), CHUNK):
+            chunk = papers[start:start + CHUNK]
+            decisions += clf.classify(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+    return decisions
 
 
 def _write_atomic(path: Path, lines: list[str]) -> None:
@@ -79,7 +99,7 @@ def classify(app, input_path: Path | None, output_path: Path | None, limit: int 
             app.echo("classify: no unlabelled papers")
             return
         clf = _classifier(app)
-        decisions = clf.classify([(p["title"], p["abstract"]) for p in papers])
+        decisions = _decide(app, clf, [(p["title"], p["abstract"]) for p in papers])
         rows = [r for p, d in zip(papers, decisions) for r in _rows_for_db(p["arxiv_id"], d, floor)]
         save_classifier_labels(app.db, rows)
         proposed = sum(d.relevant for d in decisions)
@@ -100,7 +120,7 @@ def _classify_file(app, input_path: Path, output_path: Path, limit: int | None) 
         rows = rows[:limit]
     with app.run("classify --input") as run:
         clf = _classifier(app)
-        decisions = clf.classify([(r["title"], r["abstract"]) for r in rows])
+        decisions = _decide(app, clf, [(r["title"], r["abstract"]) for r in rows])
         lines = [json.dumps({"arxiv_id": r["arxiv_id"], "relevant": d.relevant,
                              "relevance": round(d.relevance, 4), "category": d.category,
                              "technique": d.technique,

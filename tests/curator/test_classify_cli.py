@@ -151,3 +151,22 @@ def test_evaluate_bad_label_file_exits_2(tmp_path, config, capsys):
     src = _write(tmp_path / "lab.jsonl", [QUANT])
     assert _run(tmp_path, config, "evaluate", "--input", str(src)) == 2
     assert "label" in capsys.readouterr().err
+
+
+def test_progress_bar_follows_chunks_and_quiet_silences_it(tmp_path, config, capsys, monkeypatch):
+    import importlib
+
+    from curator.app import App
+
+    src = _write(tmp_path / "in.jsonl", [QUANT, OFF, dict(QUANT, arxiv_id="9901.00003")])
+    assert _run(tmp_path, config, "classify", "--input", str(src), "--output", str(tmp_path / "whole.jsonl")) == 0
+    monkeypatch.setattr(importlib.import_module("curator.commands.classify"), "CHUNK", 1)
+    monkeypatch.setattr(App, "show_progress", property(lambda self: not self.quiet))
+    capsys.readouterr()
+
+    assert _run(tmp_path, config, "classify", "--input", str(src), "--output", str(tmp_path / "chunks.jsonl")) == 0
+    assert capsys.readouterr().err.startswith("classify")  # not a terminal: click shows only the label
+    assert (tmp_path / "chunks.jsonl").read_text() == (tmp_path / "whole.jsonl").read_text()
+    assert main(["-q", "--db", str(tmp_path / "c.db"), "--config", str(config), "classify",
+                 "--input", str(src), "--output", str(tmp_path / "quiet.jsonl")]) == 0
+    assert capsys.readouterr() == ("", "")
