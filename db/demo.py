@@ -25,6 +25,6 @@ def demo_summary(db: sqlite_utils.Database, top: int = 3) -> dict:
         "proposed": proposed,
         "engines": _count(db, "SELECT COUNT(*) FROM engines"),
         "repos_crawled": _count(db, "SELECT COUNT(DISTINCT repo) FROM repo_stats"),
-        "engines_scored": _count(db, "SELECT COUNT(DISTINCT engine) FROM engine_scores"),
+        "engines_scored": _count(db, "SELECT COUNT(DISTINCT engine) FROM engine_scores WHERE ease_of_use IS NOT NULL"),
         "top_ease_of_use": best,
     }

@@ -36,8 +36,12 @@ def nightly(app: App, list_file: str | None, dry_run: str | None) -> None:
 
 
 def run_nightly(app: App, list_file: Path | None, dry_run: Path | None,
-                extra: dict[str, list[str]] | None = None) -> list:
-    """Run the pipeline with ``app``; raise RunFailed when any step failed."""
+                extra: dict[str, list[str]] | None = None, shown: App | None = None) -> list:
+    """Run the pipeline with ``app``; raise RunFailed when any step failed.
+
+    Nightly's own lines (which step runs, how it ended) go through ``shown``
+    [default: ``app``], so a caller can keep them while hiding the steps' output.
+    """
     from curator import pipeline
     from curator.errors import BadInput, RunFailed
     from curator.lock import exclusive
@@ -46,6 +50,7 @@ def run_nightly(app: App, list_file: Path | None, dry_run: Path | None,
     if list_file is not None and not list_file.is_file():
         raise BadInput(f"--list: {list_file} is not a file")
     app.config  # a bad config stops here, before anything runs
+    shown = shown or app
     with tempfile.TemporaryDirectory(prefix="curator-nightly-") as tmp, \
             exclusive(app.db_path + ".nightly"), recorded(app.db, "nightly") as run:
         work = Path(tmp)
@@ -54,15 +59,15 @@ def run_nightly(app: App, list_file: Path | None, dry_run: Path | None,
             try:
                 list_file = pipeline.fetch_list(app.config, work, os.environ.get("CURATOR_GITHUB_API_URL"),
                                                 os.environ.get("GITHUB_TOKEN") or None)
-                app.note(f"nightly: read {app.config['list']['repo']}/{app.config['list']['path']}")
+                shown.note(f"nightly: read {app.config['list']['repo']}/{app.config['list']['path']}")
             except RunFailed as exc:
-                app.note(f"nightly: {exc}")
+                shown.note(f"nightly: {exc}")
                 list_missing = True
         copy = original = None
         if list_file is not None:
             copy, original = pipeline.working_copies(list_file, work)
         steps = pipeline.plan(copy, dry_run=dry_run, original=original, extra=extra)
-        results = pipeline.run_all(app, steps, list_missing=list_missing, report=_reporter(app))
+        results = pipeline.run_all(app, steps, list_missing=list_missing, report=_reporter(shown))
         for r in results:
             run.add("steps")
             run.add("ok" if r.ok else "failed")
@@ -70,7 +75,7 @@ def run_nightly(app: App, list_file: Path | None, dry_run: Path | None,
         if failed:
             run.counts["failed_steps"] = ", ".join(failed)
         summary = pipeline.describe(results)
-        app.note(f"nightly: {summary}")
+        shown.note(f"nightly: {summary}")
         if failed:
             raise RunFailed(f"nightly: {summary}")
     return results

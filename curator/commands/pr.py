@@ -40,7 +40,7 @@ def pr(app: App, dry_run: str | None, list_file: str | None) -> None:
 
     with app.run("pr") as run:
         client = connect(app.config, token, os.environ.get("CURATOR_GITHUB_API_URL"))
-        outcome = Publisher(client, app.db, app.config, _failed_steps(app.db)).run()
+        outcome = Publisher(client, app.db, app.config, night_failures(app.db)).run()
         run.add("accepted", outcome.accepted)
         run.add("rejected", outcome.rejected)
         run.counts["action"] = outcome.action
@@ -51,7 +51,7 @@ def pr(app: App, dry_run: str | None, list_file: str | None) -> None:
     app.echo(_describe(outcome))
 
 
-def _failed_steps(db) -> list[dict]:
+def night_failures(db) -> list[dict]:
     """The steps before ``pr`` that failed tonight, for the PR body to name."""
     from curator.pipeline import ORDER
     from db.prs import failed_steps
@@ -80,7 +80,7 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
     from reports.render import render_text
 
     new_text, notes = render_text(text, app.db, app.config)
-    report = prbody.gather(app.db, app.config, text, new_text, _failed_steps(app.db))
+    report = prbody.gather(app.db, app.config, text, new_text, night_failures(app.db))
     name = list_path.name
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                         fromfile=f"a/{name}", tofile=f"b/{name}"))

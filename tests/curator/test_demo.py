@@ -85,8 +85,10 @@ def test_demo_end_to_end_offline(tmp_path, monkeypatch, capsys):
     assert code == 0, captured.err[-2000:]
     assert outside == []
     assert os.environ["GITHUB_TOKEN"] == "not-to-be-sent" and "CURATOR_ARXIV_API_URL" not in os.environ
-    for name in ("seed-list.md", "pr-body.md", "list.diff", "curator.db"):
-        assert (out / name).is_file(), name
+    # what a newcomer opens, and no internals (lock files, settings)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "assets", "assets/star-history.svg", "browse.sh", "curator.db", "list.diff", "pr-body.md", "seed-list.md"]
+    assert "--db curator.db serve" in (out / "browse.sh").read_text() and os.access(out / "browse.sh", os.X_OK)
     assert "+<!-- curator:begin comparison -->" in (out / "list.diff").read_text()
     db = sqlite3.connect(out / "curator.db")
     counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
@@ -96,3 +98,27 @@ def test_demo_end_to_end_offline(tmp_path, monkeypatch, capsys):
     assert db.execute("SELECT COUNT(*) FROM runs WHERE status != 'ok'").fetchone()[0] == 0
     assert f"curator --db {out / 'curator.db'} serve" in captured.out
     assert "SYNTHETIC" in captured.out
+    # a short summary on stdout; the steps' own output is only logged, progress is on stderr
+    assert len(captured.out.splitlines()) <= 15 and "Open next:" in captured.out
+    assert f"  {out / 'pr-body.md'}    the pull request a maintainer would review" in captured.out  # aligned
+    assert "ease_of_use=" not in captured.out + captured.err and "nightly [5/8] classify: ok" in captured.err
+
+
+def test_summary_names_a_failed_step_and_what_to_open(tmp_path, fixtures):
+    from curator.app import App
+    from curator.commands.demo import StepsApp, summary
+    from db.nightly import record_step
+
+    seed = fixtures / "seed-list.md"
+    (tmp_path / "seed-list.md").write_text(seed.read_text())
+    (tmp_path / "demo.toml").write_text("")
+    steps_app = StepsApp(str(tmp_path / "curator.db"), str(tmp_path / "demo.toml"),
+                         App("unused.db", None, quiet=False, verbose=False))
+    record_step(steps_app.db, "crawl github", "2026-06-01T00:00:00+00:00", "failed", {}, "GitHub answered 502")
+
+    text = summary(steps_app, tmp_path, seed, ("2026-05-04", "2026-05-04"), 12.3, tmp_path / "browse.sh")
+
+    assert text.startswith("curator demo: done in 12 s")
+    assert "  FAILED                 crawl github (failed): GitHub answered 502" in text
+    assert "proposed in the PR     0 added to the list" in text
+    assert text.splitlines()[-1].endswith(f"--db {tmp_path / 'curator.db'} serve    (or {tmp_path / 'browse.sh'})")
