@@ -6,12 +6,15 @@ stopped by the rate limit keeps what it did and the next run picks it up.
 """
 from __future__ import annotations
 
+import logging
 import os
 
 import click
 
 from curator.app import pass_app
 from curator.errors import BadInput, RunFailed
+
+log = logging.getLogger(__name__)
 
 
 @click.command("github")
@@ -71,13 +74,14 @@ def github(app, only: tuple[str, ...], no_candidates: bool) -> None:
             raise RunFailed(f"crawl github: every repository failed; last: {run.error or 'see log'}")
         elif run.counts.get("errors"):
             run.status = "incomplete"
-            run.error = f"{run.counts['errors']} repositories failed"
+            run.error = f"{run.counts['errors']} repositories failed; last: {run.error}"
 
 
 def _count(run, result, status: str) -> None:
     if result.status == "error":
         run.add("errors")
-        run.error = result.error
+        run.error = f"{result.repo}: {result.error}"
+        log.warning("crawl github: %s", run.error)
         return
     if result.status in ("missing", "blocked"):
         run.add("missing")

@@ -1,11 +1,15 @@
 """`curator crawl web`: engines' READMEs, docs pages and homepages -> web_signals."""
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 
 from curator.app import pass_app
+
+log = logging.getLogger(__name__)
+FINE = ("ok", "skipped")  # any other status of a source is a page that could not be read
 
 
 @click.command("web")
@@ -37,6 +41,8 @@ def web(app, engines: tuple[str, ...], readme_only: bool) -> None:
                 run.add("engines")
                 for r in results:
                     run.add(r.status)
+                    if r.status not in FINE:
+                        log.warning("crawl web: %s %s %s: %s", row["name"], r.source, r.url, r.error or r.status)
         app.echo(f"crawl web: {len(rows)} engines, " + ", ".join(
             f"{k} {v}" for k, v in sorted(run.counts.items()) if k != "engines"))
 

@@ -113,3 +113,20 @@ def test_repo_option_limits_the_crawl(env, capsys):
     assert main([*env["args"], "crawl", "github", "--repo", "org/alpha"]) == 0
     assert "1 of 1 repos crawled" in capsys.readouterr().out
     assert {q.path.split("/")[3] for q in env["fake"].requests} == {"alpha"}
+
+
+def test_failing_repositories_are_named_in_the_log_and_the_run(env, capsys, monkeypatch, caplog, tmp_path):
+    from tests.fakes.server import FakeServer, Response
+
+    config = tmp_path / "curator.toml"
+    config.write_text("[github]\nmax_attempts = 1\nstats_attempts = 1\n")
+    down = FakeServer(lambda req: Response(502, '{"message": "Bad Gateway"}', {"Content-Type": "application/json"}))
+    with down:
+        monkeypatch.setenv("CURATOR_GITHUB_API_URL", down.url)
+        assert main([*env["args"], "--config", str(config), "crawl", "github"]) == 1
+    err = capsys.readouterr().err
+    assert "every repository failed; last: org/gone: " in err and "502" in err
+    warned = [r.getMessage() for r in caplog.records if r.name == "curator.commands.crawl_github"]
+    assert sorted(m.split(":")[1].strip() for m in warned) == ["old/beta", "org/alpha", "org/gone"]
+    error = _db(env).execute("SELECT error FROM runs").fetchone()[0]
+    assert error.startswith("crawl github: every repository failed; last: org/gone: ")

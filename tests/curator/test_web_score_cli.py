@@ -70,7 +70,7 @@ def test_readme_crawl_then_score(dbfile, capsys):
     assert early == (None, None)
 
 
-def test_crawl_web_refuses_loopback_homepage_by_default(dbfile, capsys):
+def test_crawl_web_refuses_loopback_homepage_by_default(dbfile, capsys, caplog):
     with FakeServer(lambda req: Response(200, "<a href='https://discord.gg/x'>chat</a>",
                                          {"Content-Type": "text/html"})) as srv:
         db = open_db(dbfile)
@@ -82,6 +82,8 @@ def test_crawl_web_refuses_loopback_homepage_by_default(dbfile, capsys):
     db = open_db(dbfile)
     row = db.execute("SELECT status, error FROM web_signals WHERE engine='Cloud' AND source='homepage'").fetchone()
     assert row[0] == "refused" and "127.0.0.1" in row[1]
+    # the log names the engine, the source, the page and why
+    assert f"crawl web: Cloud homepage {srv.url}/: {row[1]}" in caplog.text
 
 
 def test_score_bad_date_is_exit_2(dbfile, capsys):
