@@ -106,7 +106,9 @@ def _failures(failed: Sequence[dict[str, Any]]) -> str:
     lines = [f"**{len(failed)} step{'s' if len(failed) != 1 else ''} failed in this run;** "
              "what they feed is from their last successful run:", ""]
     for step in failed:
-        error = escape.inline(_short(step.get("error") or "no error recorded", ERROR_CHARS))
+        error = step.get("error") or "no error recorded"
+        error = error[len(step["command"]) + 2:] if error.startswith(f"{step['command']}: ") else error
+        error = escape.inline(_short(error, ERROR_CHARS))
         lines.append(f"- **{escape.inline(step['command'])}** ({escape.inline(step['status'])}): {error}")
     return "\n".join(lines)
 

@@ -87,7 +87,7 @@ def test_hygiene_failed_steps_and_candidates(mem_db, config):
                           VALUES ('vLLM', '2026-06-01', 'docs', 'https://docs.example/old', 'http_404')""")
     add_repo_stats(mem_db, "lab/newserve", [("2026-06-01", 77)], "LLM serving engine")
 
-    failed = [{"command": "crawl arxiv", "status": "failed", "error": "arXiv answered 503"},
+    failed = [{"command": "crawl arxiv", "status": "failed", "error": "crawl arxiv: arXiv answered 503"},
               {"command": "classify", "status": "incomplete", "error": None}]
     _, title, body = build(mem_db, config, failed=failed)
 
