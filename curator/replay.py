@@ -151,6 +151,8 @@ class GitHubReplay:
             return 200, self._shifted(record["commit_activity"]), {}
         if rest == ["releases", "latest"] and record["lists"]["releases"]["items"]:
             return 200, self._shifted(record["lists"]["releases"]["items"][0]), {}
+        if rest == ["issues", "comments"]:
+            return self._page(base + path, query, self._repo_comments(base, parts[1:3], record, query))
         if len(rest) == 3 and rest[0] == "issues" and rest[2] == "comments":
             thread = record["comments"].get(rest[1])
             if thread is None:
@@ -159,6 +161,24 @@ class GitHubReplay:
         if len(rest) == 1 and rest[0] in record["lists"]:
             return self._page(base + path, query, record["lists"][rest[0]])
         return _missing()
+
+    def _repo_comments(self, base: str, name: list[str], record: dict, query: dict[str, list[str]]) -> dict:
+        """``/issues/comments``: the recorded comments of every issue, each with
+        its ``issue_url``; ``since`` (compared after the time shift) keeps those
+        at or after it; ``sort=created`` orders by time, newest first unless
+        ``direction=asc``; without ``sort``, ascending id as GitHub does."""
+        api = f"{base}/repos/{name[0]}/{name[1]}"
+        items = [{**c, "issue_url": f"{api}/issues/{number}"}
+                 for number, thread in record["comments"].items() for c in thread]
+        since = (query.get("since") or [""])[0]
+        if since:
+            items = [c for c in items if self._shifted(c["created_at"], "created_at") >= since]
+        if (query.get("sort") or [""])[0] in ("created", "updated"):
+            newest_first = (query.get("direction") or ["desc"])[0] != "asc"
+            items.sort(key=lambda c: (c["created_at"], c["id"]), reverse=newest_first)
+        else:
+            items.sort(key=lambda c: c["id"])
+        return {"count": len(items), "items": items}
 
     def _page(self, url: str, query: dict[str, list[str]], listing: dict) -> tuple[int, Any, dict[str, str]]:
         try:
