@@ -68,6 +68,11 @@ class StepsApp(App):
     def show_progress(self) -> bool:
         return self._bars
 
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+
 
 @click.command("demo")
 @click.argument("out_dir", metavar="[DIR]", default="demo-out", type=click.Path(file_okay=False))
@@ -126,10 +131,9 @@ def _prepare(out: Path, seed: Path) -> None:
         raise BadInput(f"{out}: cannot prepare the demo directory ({exc.strerror})") from None
 
 
-def _tidy(steps_app: App, out: Path) -> None:
+def _tidy(steps_app: StepsApp, out: Path) -> None:
     """Close the database and remove the lock files the run left beside it."""
-    if steps_app._db is not None:
-        steps_app._db.conn.close()
+    steps_app.close()
     for suffix in LOCK_SUFFIXES:
         (out / f"{DB_NAME}{suffix}").unlink(missing_ok=True)
 
