@@ -1,20 +1,26 @@
 """End-to-end time and peak memory of `curator demo` (not a test).
 
-    /work/venv/bin/python bench/bench_demo.py [--quick] [--dir DIR]
+    /work/venv/bin/python -m bench.bench_demo [--quick] [--dir DIR]
 
 Runs the demo as a child process (a fresh interpreter, as a user would) and
-prints wall time and peak resident memory (ru_maxrss of the children: the
-demo runs in process, so that is the demo's own peak).
+prints its summary, then wall time, peak resident memory (ru_maxrss of the
+children: the demo runs in process, so that is the demo's own peak), the
+slowest steps, the CPUs and the load average at the start (the target is
+under 3 minutes on 2 cores; other work on the machine slows it).
 """
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+STEP_LINE = re.compile(r"^nightly \[\d+/\d+\] (.+?): (\w+) in ([\d.]+) s", re.M)
 
 
 def main() -> int:
@@ -24,7 +30,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
         out = Path(args.dir or Path(tmp) / "demo-out")
-        cmd = [sys.executable, "-m", "curator", "-q", "demo", str(out)] + (["--quick"] if args.quick else [])
+        cmd = [sys.executable, "-m", "curator", "demo", str(out)] + (["--quick"] if args.quick else [])
+        load = os.getloadavg()[0]
         started = time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         seconds = time.monotonic() - started
@@ -32,8 +39,11 @@ def main() -> int:
         print(proc.stdout.strip())
         if proc.returncode != 0:
             print(proc.stderr.strip()[-2000:], file=sys.stderr)
-        print(f"demo{' --quick' if args.quick else ''}: exit {proc.returncode}, {seconds:.1f} s wall, "
-              f"peak RSS {peak_mb:.0f} MiB")
+        steps = sorted(STEP_LINE.findall(proc.stderr), key=lambda s: -float(s[2]))[:3]
+        print(f"\ndemo{' --quick' if args.quick else ''}: exit {proc.returncode}, {seconds:.1f} s wall, "
+              f"peak RSS {peak_mb:.0f} MiB; slowest steps: "
+              + ", ".join(f"{name} {secs} s" for name, _, secs in steps)
+              + f"; {os.cpu_count()} CPUs, load average {load:.1f} at the start")
         return proc.returncode
 
 
