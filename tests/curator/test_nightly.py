@@ -56,9 +56,9 @@ def test_all_steps_ok_exit_0_quiet_and_list_untouched(workdir, capsys):
     before = (workdir / "seed-list.md").read_bytes()
     # `--dry-run` without DIR, as the workflow calls it
     code = main(["-q", "--db", "c.db", "--config", "curator.toml", "nightly", "--list", "seed-list.md", "--dry-run"])
-    err = capsys.readouterr().err
-    assert code == 0, err
-    assert "nightly [" not in err  # --quiet: no progress lines
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured == ("", "")  # --quiet: no progress lines, no step output, no warnings
     runs = _runs(workdir / "c.db")
     assert [r["command"] for r in runs[1:]] == STEPS + ["pr"]
     assert all(r["status"] == "ok" for r in runs), runs
