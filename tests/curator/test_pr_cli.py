@@ -101,3 +101,21 @@ def test_rejected_token_fails_without_leaking_it(env, monkeypatch, capsys):
     db = open_db(env["args"][1])
     (status, error), = db.execute("SELECT status, error FROM runs WHERE command = 'pr'").fetchall()
     assert status == "failed" and "Bad credentials" in error and "wrongsecret" not in error
+
+
+def test_the_pull_request_names_tonights_failed_steps(env, capsys):
+    from db.nightly import record_step
+    from db.runs import start_run
+
+    db = open_db(env["args"][1])
+    record_step(db, "score", "2026-06-01T00:00:00+00:00", "failed", {}, "an old failure, nights ago")
+    start_run(db, "nightly")
+    record_step(db, "crawl arxiv", "2026-06-02T00:00:00+00:00", "failed", {}, "arXiv answered 503 @octocat")
+    record_step(db, "score", "2026-06-02T00:00:00+00:00", "ok", {}, None)
+    db.conn.close()
+
+    assert main([*env["args"], "pr"]) == 0
+
+    body = env["fake"].pulls[1].body
+    assert "- **crawl arxiv** (failed): arXiv answered 503 @&#8203;octocat" in body
+    assert "**score**" not in body and "nights ago" not in body and "1 step failed" in body
