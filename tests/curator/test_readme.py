@@ -202,8 +202,8 @@ def table_default_problems(text: str) -> list[str]:
             continue
         col = header.index("default")
         for row in table[1:]:
-            match = _SETTING.match(row[0]) if row else None
-            if not match or match.group(1) not in DEFAULTS or col >= len(row):
+            match = next((m for m in map(_SETTING.match, row) if m and m.group(1) in DEFAULTS), None)
+            if not match or col >= len(row):
                 continue
             section, key = match.groups()
             if key not in DEFAULTS[section]:
@@ -325,6 +325,8 @@ def test_a_missing_or_wrong_setting_is_reported(readme):
     assert any(p.startswith("README gives arxiv.page_size = 400") for p in config_problems(wrong))
     table = readme.replace("| `scoring.install_pip` | 70 |", "| `scoring.install_pip` | 75 |")
     assert any("scoring.install_pip default 75" in p for p in table_default_problems(table))
+    cap = readme.replace("| `scoring.releases_cap` | 100 |", "| `scoring.releases_cap` | 50 |")
+    assert any("scoring.releases_cap default 50" in p for p in table_default_problems(cap))
 
 
 def test_a_missing_environment_variable_is_reported(readme):
