@@ -8,8 +8,9 @@ used as they are unless:
   refitted from the shipped data with the configured model (its embeddings are
   cached, so that happens once);
 * the database holds human labels (list or maintainer) or papers referenced by
-  the technique tables: the category head is refitted on the shipped labelled
-  papers plus those (a few hundred vectors: cheap).
+  the technique tables: the category head (its embedding and term models, with
+  the shipped vocabulary) is refitted on the shipped labelled papers plus those
+  (a few hundred rows: cheap).
 
 The relevance head needs the whole background, so it is not refitted at run
 time: maintainers' rejections take effect at once by never being proposed
@@ -23,12 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
-
 from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
-from classifier.pipeline import Classifier, embed_papers, fit_heads
-from classifier.training import (HEADS, IRRELEVANT, Paper, background, builtin_techniques, labelled,
+from classifier.pipeline import Classifier, fit_heads, paper_texts
+from classifier.training import (HEADS, Paper, background, builtin_techniques, labelled,
                                  technique_text)
 
 log = logging.getLogger(__name__)
@@ -61,13 +60,20 @@ def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
         log.info("fitting heads for %s from the shipped data", encoder.name)
         return fit_heads(shipped + list(extra), background(), techniques, encoder, cache)
     if extra:
-        pos = [p for p in shipped + list(extra) if p.label != IRRELEVANT]
-        X = embed_papers(pos, encoder, cache)
-        X_tech = embed([technique_text(*t) for t in techniques], encoder, cache)
-        keep = [i for i, p in enumerate(pos) if p.label in heads.categories]
-        heads.cat_w, heads.cat_b = model.fit_category(
-            np.vstack([X[keep], X_tech]), [pos[i].label for i in keep] + [t[0] for t in techniques])
+        refit_category(heads, [p for p in shipped + list(extra) if p.label in heads.categories],
+                       techniques, encoder, cache)
     return heads
+
+
+def refit_category(heads: model.Heads, papers: Sequence[Paper], techniques: Sequence[tuple[str, str, str]],
+                   encoder: Encoder, cache: VectorCache | None) -> None:
+    """Refit the category head (both models, the vocabulary kept) on ``papers``
+    and the technique rows."""
+    texts = paper_texts(papers) + [technique_text(*t) for t in techniques]
+    labels = [p.label for p in papers] + [t[0] for t in techniques]
+    heads.cat_w, heads.cat_b = model.fit_category(embed(texts, encoder, cache), labels)
+    if heads.uses_terms:
+        heads.cat_v, heads.cat_vb = model.fit_category(heads.vocab.transform(texts), labels, C=model.TERM_C)
 
 
 def build(encoder: Encoder, cache: VectorCache | None, known: DbKnowledge,

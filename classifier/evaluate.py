@@ -7,8 +7,11 @@ training. Background papers count as negatives for precision and false-positive
 rate; the papers among them that the keyword rule finds doubtful are reported
 separately and the top-scored false positives are listed for inspection.
 
-Baselines on the same folds: keyword rules (no training) and TF-IDF with
-logistic regression (the arxiv-sanity approach).
+The classifier evaluated is the shipped one: embedding models and term models
+fitted together (:func:`classifier.pipeline.fit_vectors_and_terms`), the
+vocabulary included, on the training folds only. Baselines on the same folds:
+keyword rules (no training) and TF-IDF with logistic regression alone (the
+arxiv-sanity approach).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import numpy as np
 
 from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
+from classifier.pipeline import fit_vectors_and_terms
 from classifier.training import DOUBTFUL_WEIGHT, IRRELEVANT, Paper, looks_in_scope, technique_text
 from curator.config import CATEGORIES
 
@@ -161,22 +165,28 @@ class Evaluation:
         return [paper_text(p.title, p.abstract) for p in which]
 
     def embedding_method(self) -> Method:
-        X_lab = embed(self.texts(self.papers), self.encoder, self.cache)
-        X_bg = embed(self.texts(self.background), self.encoder, self.cache)
-        X_tech = embed([technique_text(*t) for t in self.techniques], self.encoder, self.cache)
+        lab_texts, bg_texts = self.texts(self.papers), self.texts(self.background)
+        tech_texts = [technique_text(*t) for t in self.techniques]
+        X_lab = embed(lab_texts, self.encoder, self.cache)
+        X_bg = embed(bg_texts, self.encoder, self.cache)
+        X_tech = embed(tech_texts, self.encoder, self.cache)
         tech_cats = [t[0] for t in self.techniques]
 
         def method(train_lab, train_bg, test_lab, test_bg):
             pos = [i for i in train_lab if self.papers[i].label != IRRELEVANT]
             neg_lab = [i for i in train_lab if self.papers[i].label == IRRELEVANT]
             weights = np.r_[np.ones(len(neg_lab)), np.where(self.doubtful[train_bg], DOUBTFUL_WEIGHT, 1.0)]
-            keep = weights > 0
-            heads = model.fit(X_lab[pos], [self.papers[i].label for i in pos],
-                              np.vstack([X_lab[neg_lab], X_bg[train_bg]])[keep], X_tech, tech_cats,
-                              neg_weights=weights[keep])
-            rel_lab = model.relevance_scores(heads, X_lab[test_lab])
-            rel_bg = model.relevance_scores(heads, X_bg[test_bg])
-            probs = model.category_probs(heads, X_lab[test_lab])
+            neg_texts = [lab_texts[i] for i in neg_lab] + [bg_texts[i] for i in train_bg]
+            keep = np.flatnonzero(weights > 0)
+            heads = fit_vectors_and_terms(
+                X_lab[pos], [lab_texts[i] for i in pos], [self.papers[i].label for i in pos],
+                np.vstack([X_lab[neg_lab], X_bg[train_bg]])[keep], [neg_texts[i] for i in keep],
+                X_tech, tech_texts, tech_cats, neg_weights=weights[keep])
+            T_lab = heads.vocab.transform([lab_texts[i] for i in test_lab])
+            rel_lab = model.relevance_scores(heads, X_lab[test_lab], T_lab)
+            rel_bg = model.relevance_scores(heads, X_bg[test_bg],
+                                            heads.vocab.transform([bg_texts[i] for i in test_bg]))
+            probs = model.category_probs(heads, X_lab[test_lab], T_lab)
             return rel_lab, rel_bg, [heads.categories[j] for j in probs.argmax(axis=1)]
         return method
 

@@ -1,13 +1,20 @@
-"""The classifier's maths on embedding vectors; no model or database here.
+"""The classifier's maths on embedding vectors and term rows; no model or database here.
 
-Two linear heads trained on unit-length embeddings:
+Two heads, each a pair of linear models over the same training papers: one on
+unit-length embeddings, one on TF-IDF term rows (:mod:`classifier.terms`). The
+embedding carries the meaning, the terms carry the exact words (method names,
+"KV cache", "speculative"); the pair beats either alone on both heads.
 
 * relevance: logistic regression, in-scope papers against out-of-scope
-  background, balanced class weights; ``relevance`` is its probability;
+  background, both classes weighing the same in total; ``relevance`` is the
+  sigmoid of the mean of the two models' log-odds;
 * category: multinomial logistic regression over the ten categories, trained on
   labelled papers plus the technique rows of the list (name and description);
-  ``confidence`` is the top probability, a second category is kept when its
-  probability is at least ``second_ratio`` times the first.
+  the two models' probabilities are averaged; ``confidence`` is the top
+  probability, a second category is kept when its probability is at least
+  ``second_ratio`` times the first.
+
+Heads without a vocabulary (fitted with no term rows) use the embedding models alone.
 
 The technique is the technique row of the predicted category whose vector
 (its own text and the papers it references, averaged) is nearest by cosine.
@@ -17,16 +24,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
+from classifier.terms import Vocabulary, empty_vocabulary
 from curator.config import CATEGORIES
+
+
+# regularisation (inverse strength) of the embedding models and of the term models
+REL_C, CAT_C, TERM_C = 4.0, 8.0, 10.0
 
 
 @dataclass
 class Heads:
-    """Fitted weights of both heads."""
+    """Fitted weights of both heads: embedding part, then term part."""
 
     rel_w: np.ndarray          # (dim,)
     rel_b: float
@@ -34,19 +46,38 @@ class Heads:
     cat_b: np.ndarray          # (n_categories,)
     categories: tuple[str, ...] = CATEGORIES
     meta: dict[str, str] = field(default_factory=dict)
+    vocab: Vocabulary = field(default_factory=empty_vocabulary)
+    rel_v: np.ndarray | None = None   # (n_terms,)
+    rel_vb: float = 0.0
+    cat_v: np.ndarray | None = None   # (n_categories, n_terms)
+    cat_vb: np.ndarray | None = None  # (n_categories,)
+
+    @property
+    def uses_terms(self) -> bool:
+        return len(self.vocab) > 0 and self.rel_v is not None and self.cat_v is not None
 
     def save(self, path: str | Path) -> None:
-        np.savez_compressed(path, rel_w=self.rel_w.astype(np.float32), rel_b=np.float32(self.rel_b),
-                            cat_w=self.cat_w.astype(np.float32), cat_b=self.cat_b.astype(np.float32),
-                            categories=np.array(self.categories),
-                            meta_keys=np.array(list(self.meta)), meta_values=np.array(list(self.meta.values())))
+        arrays = dict(rel_w=self.rel_w.astype(np.float32), rel_b=np.float32(self.rel_b),
+                      cat_w=self.cat_w.astype(np.float32), cat_b=self.cat_b.astype(np.float32),
+                      categories=np.array(self.categories),
+                      meta_keys=np.array(list(self.meta)), meta_values=np.array(list(self.meta.values())))
+        if self.uses_terms:
+            arrays.update(terms=self.vocab.terms, idf=self.vocab.idf.astype(np.float32),
+                          rel_v=self.rel_v.astype(np.float32), rel_vb=np.float32(self.rel_vb),
+                          cat_v=self.cat_v.astype(np.float32), cat_vb=self.cat_vb.astype(np.float32))
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> "Heads":
         with np.load(path, allow_pickle=False) as data:
             meta = dict(zip(data["meta_keys"].tolist(), data["meta_values"].tolist()))
-            return cls(rel_w=data["rel_w"], rel_b=float(data["rel_b"]), cat_w=data["cat_w"],
-                       cat_b=data["cat_b"], categories=tuple(data["categories"].tolist()), meta=meta)
+            heads = cls(rel_w=data["rel_w"], rel_b=float(data["rel_b"]), cat_w=data["cat_w"],
+                        cat_b=data["cat_b"], categories=tuple(data["categories"].tolist()), meta=meta)
+            if "terms" in data.files:
+                heads.vocab = Vocabulary(data["terms"], data["idf"])
+                heads.rel_v, heads.rel_vb = data["rel_v"], float(data["rel_vb"])
+                heads.cat_v, heads.cat_vb = data["cat_v"], data["cat_vb"]
+            return heads
 
 
 @dataclass
@@ -77,31 +108,48 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def relevance_scores(heads: Heads, X: np.ndarray) -> np.ndarray:
-    return _sigmoid(X @ heads.rel_w + heads.rel_b)
+def _dense(z: Any) -> np.ndarray:
+    return np.asarray(z.todense() if hasattr(z, "todense") else z, dtype=np.float64)
 
 
-def category_probs(heads: Heads, X: np.ndarray) -> np.ndarray:
-    return _softmax(X @ heads.cat_w.T + heads.cat_b)
+def relevance_scores(heads: Heads, X: np.ndarray, T: Any = None) -> np.ndarray:
+    """Relevance of each row; ``T`` are the rows' term features (ignored by
+    heads without a vocabulary, required by heads with one)."""
+    z = X @ heads.rel_w + heads.rel_b
+    if heads.uses_terms:
+        z = 0.5 * (z + _dense(T @ heads.rel_v).ravel() + heads.rel_vb)
+    return _sigmoid(z)
 
 
-def fit_relevance(X_pos: np.ndarray, X_neg: np.ndarray, C: float = 4.0,
+def category_probs(heads: Heads, X: np.ndarray, T: Any = None) -> np.ndarray:
+    probs = _softmax(X @ heads.cat_w.T + heads.cat_b)
+    if heads.uses_terms:
+        probs = 0.5 * (probs + _softmax(_dense(T @ heads.cat_v.T) + heads.cat_vb))
+    return probs
+
+
+def class_balanced_weights(n_pos: int, neg_weights: np.ndarray) -> np.ndarray:
+    """Sample weights, positives first: the positives weigh as much in total as
+    the (weighted) negatives, and the weights average one."""
+    w = np.r_[np.full(n_pos, neg_weights.sum() / max(n_pos, 1)), neg_weights]
+    return w * len(w) / w.sum()
+
+
+def fit_relevance(X_pos: Any, X_neg: Any, C: float = REL_C,
                   neg_weights: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Logistic regression with both classes weighing the same in total;
-    ``neg_weights`` lets doubtful negatives count less."""
+    ``neg_weights`` lets doubtful negatives count less. Dense or sparse rows."""
     from sklearn.linear_model import LogisticRegression
 
-    X = np.vstack([X_pos, X_neg])
-    y = np.r_[np.ones(len(X_pos)), np.zeros(len(X_neg))]
-    w_neg = np.ones(len(X_neg)) if neg_weights is None else np.asarray(neg_weights, dtype=float)
-    w = np.r_[np.full(len(X_pos), w_neg.sum() / max(len(X_pos), 1)), w_neg]
-    w *= len(w) / w.sum()
-    lr = LogisticRegression(C=C, max_iter=2000)
-    lr.fit(X, y, sample_weight=w)
+    X = _stack(X_pos, X_neg)
+    y = np.r_[np.ones(X_pos.shape[0]), np.zeros(X_neg.shape[0])]
+    w_neg = np.ones(X_neg.shape[0]) if neg_weights is None else np.asarray(neg_weights, dtype=float)
+    lr = LogisticRegression(C=C, max_iter=3000)
+    lr.fit(X, y, sample_weight=class_balanced_weights(X_pos.shape[0], w_neg))
     return lr.coef_[0].astype(np.float32), float(lr.intercept_[0])
 
 
-def fit_category(X: np.ndarray, labels: Sequence[str], C: float = 8.0,
+def fit_category(X: Any, labels: Sequence[str], C: float = CAT_C,
                  categories: tuple[str, ...] = CATEGORIES) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial head; a category with no example gets weights that never win."""
     from sklearn.linear_model import LogisticRegression
@@ -124,20 +172,51 @@ def fit_category(X: np.ndarray, labels: Sequence[str], C: float = 8.0,
     return W, b
 
 
+def _stack(*parts: Any) -> Any:
+    parts = tuple(p for p in parts if p is not None and p.shape[0])
+    if any(hasattr(p, "tocsr") for p in parts):
+        import scipy.sparse as sp
+
+        return sp.vstack(parts).tocsr()
+    return np.vstack(parts)
+
+
+@dataclass
+class TermRows:
+    """Term features of the training rows, parallel to ``fit``'s vectors."""
+
+    vocab: Vocabulary
+    pos: Any
+    neg: Any
+    extra: Any = None
+
+
+def _category_rows(pos_categories: Sequence[str | None], X_pos: Any, X_extra: Any,
+                   extra_categories: Sequence[str]) -> tuple[Any, list[str]]:
+    keep = [i for i, c in enumerate(pos_categories) if c in CATEGORIES]
+    X = _stack(X_pos[keep], X_extra) if X_extra is not None else X_pos[keep]
+    return X, [pos_categories[i] for i in keep] + (list(extra_categories) if X_extra is not None else [])
+
+
 def fit(X_pos: np.ndarray, pos_categories: Sequence[str | None], X_neg: np.ndarray,
         X_extra: np.ndarray | None = None, extra_categories: Sequence[str] = (),
-        rel_C: float = 4.0, cat_C: float = 8.0, neg_weights: np.ndarray | None = None) -> Heads:
+        rel_C: float = REL_C, cat_C: float = CAT_C, neg_weights: np.ndarray | None = None,
+        terms: TermRows | None = None, term_C: float = TERM_C) -> Heads:
     """Fit both heads. ``pos_categories`` may hold None (relevant, no category);
-    ``X_extra`` are category-only examples such as technique descriptions."""
+    ``X_extra`` are category-only examples such as technique descriptions;
+    ``terms``, when given, adds the term models."""
+    if X_extra is not None and not len(X_extra):
+        X_extra = None
     rel_w, rel_b = fit_relevance(X_pos, X_neg, rel_C, neg_weights)
-    keep = [i for i, c in enumerate(pos_categories) if c in CATEGORIES]
-    Xc = X_pos[keep]
-    yc = [pos_categories[i] for i in keep]
-    if X_extra is not None and len(X_extra):
-        Xc = np.vstack([Xc, X_extra])
-        yc = yc + list(extra_categories)
-    cat_w, cat_b = fit_category(Xc, yc, cat_C)
-    return Heads(rel_w=rel_w, rel_b=rel_b, cat_w=cat_w, cat_b=cat_b)
+    cat_w, cat_b = fit_category(*_category_rows(pos_categories, X_pos, X_extra, extra_categories), C=cat_C)
+    heads = Heads(rel_w=rel_w, rel_b=rel_b, cat_w=cat_w, cat_b=cat_b)
+    if terms is not None and len(terms.vocab):
+        heads.vocab = terms.vocab
+        heads.rel_v, heads.rel_vb = fit_relevance(terms.pos, terms.neg, term_C, neg_weights)
+        extra = terms.extra if X_extra is not None else None
+        heads.cat_v, heads.cat_vb = fit_category(
+            *_category_rows(pos_categories, terms.pos, extra, extra_categories), C=term_C)
+    return heads
 
 
 def nearest_technique(vector: np.ndarray, category: str, techniques: Sequence[Technique]) -> str | None:
@@ -152,12 +231,12 @@ def nearest_technique(vector: np.ndarray, category: str, techniques: Sequence[Te
 
 
 def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
-           threshold: float = 0.5, second_ratio: float = 0.6) -> list[Decision]:
-    """One decision per row of ``X``."""
+           threshold: float = 0.5, second_ratio: float = 0.6, T: Any = None) -> list[Decision]:
+    """One decision per row of ``X`` (``T``: the rows' term features)."""
     if len(X) == 0:
         return []
-    rel = relevance_scores(heads, X)
-    probs = category_probs(heads, X)
+    rel = relevance_scores(heads, X, T)
+    probs = category_probs(heads, X, T)
     out = []
     for i in range(len(X)):
         order = np.argsort(-probs[i])

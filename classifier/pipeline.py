@@ -1,8 +1,8 @@
 """Glue: texts -> cached embeddings -> fitted heads -> decisions.
 
-:func:`fit_heads` trains both heads from training records; :class:`Classifier`
-holds fitted heads plus technique vectors and classifies (title, abstract)
-pairs. Everything takes an :class:`~classifier.embed.Encoder` and an optional
+:func:`fit_heads` trains both heads (embedding and term models) from
+training records; :class:`Classifier` holds fitted heads plus technique vectors
+and classifies (title, abstract) pairs. Everything takes an :class:`~classifier.embed.Encoder` and an optional
 vector cache, so tests inject a deterministic fake encoder.
 """
 from __future__ import annotations
@@ -14,14 +14,32 @@ import numpy as np
 
 from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
+from classifier.terms import fit_vocabulary
 from classifier.training import Paper, negatives, technique_text
 from curator.config import CATEGORIES
 
 log = logging.getLogger(__name__)
 
 
+def paper_texts(papers: Sequence[Paper]) -> list[str]:
+    return [paper_text(p.title, p.abstract) for p in papers]
+
+
 def embed_papers(papers: Sequence[Paper], encoder: Encoder, cache: VectorCache | None) -> np.ndarray:
-    return embed([paper_text(p.title, p.abstract) for p in papers], encoder, cache)
+    return embed(paper_texts(papers), encoder, cache)
+
+
+def fit_vectors_and_terms(X_pos: np.ndarray, pos_texts: Sequence[str], pos_categories: Sequence[str | None],
+                          X_neg: np.ndarray, neg_texts: Sequence[str], X_extra: np.ndarray,
+                          extra_texts: Sequence[str], extra_categories: Sequence[str],
+                          neg_weights: np.ndarray | None = None) -> model.Heads:
+    """Both heads from vectors and the texts they embed: the vocabulary is
+    fitted on the positive and negative texts, then both models of each head."""
+    vocab = fit_vocabulary(list(pos_texts) + list(neg_texts))
+    terms = model.TermRows(vocab, vocab.transform(pos_texts), vocab.transform(neg_texts),
+                           vocab.transform(extra_texts))
+    return model.fit(X_pos, pos_categories, X_neg, X_extra, extra_categories,
+                     neg_weights=neg_weights, terms=terms)
 
 
 def fit_heads(positives: Sequence[Paper], background: Sequence[Paper],
@@ -34,12 +52,14 @@ def fit_heads(positives: Sequence[Paper], background: Sequence[Paper],
     neg_labelled = [p for p in positives if p.label == "irrelevant"] + list(extra_negatives)
     known = {p.arxiv_id for p in positives}
     neg = list(negatives(background, known)) + neg_labelled
-    X_pos = embed_papers(pos, encoder, cache)
-    X_neg = embed_papers(neg, encoder, cache)
-    X_tech = embed([technique_text(c, n, d) for c, n, d in techniques], encoder, cache)
-    heads = model.fit(X_pos, [p.label for p in pos], X_neg, X_tech, [c for c, _, _ in techniques])
+    pos_texts, neg_texts = paper_texts(pos), paper_texts(neg)
+    tech_texts = [technique_text(c, n, d) for c, n, d in techniques]
+    heads = fit_vectors_and_terms(
+        embed(pos_texts, encoder, cache), pos_texts, [p.label for p in pos],
+        embed(neg_texts, encoder, cache), neg_texts,
+        embed(tech_texts, encoder, cache), tech_texts, [c for c, _, _ in techniques])
     heads.meta.update({"model": encoder.name, "positives": str(len(pos)), "negatives": str(len(neg)),
-                       "techniques": str(len(techniques))})
+                       "techniques": str(len(techniques)), "terms": str(len(heads.vocab))})
     log.info("fitted heads on %d positives, %d negatives", len(pos), len(neg))
     return heads
 
@@ -76,5 +96,6 @@ class Classifier:
     def classify(self, papers: Sequence[tuple[str, str]]) -> list[model.Decision]:
         if not papers:
             return []
+        terms = self.heads.vocab.transform([paper_text(t, a) for t, a in papers]) if self.heads.uses_terms else None
         return model.decide(self.heads, self.vectors(papers), self.techniques,
-                            self.threshold, self.second_ratio)
+                            self.threshold, self.second_ratio, terms)
