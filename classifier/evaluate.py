@@ -32,6 +32,9 @@ from curator.config import CATEGORIES
 log = logging.getLogger(__name__)
 
 FEED_PREVALENCE = 0.01
+# the shipping rule for the relevance threshold: the highest one that keeps
+# this share of the in-scope papers, scored out of fold
+TARGET_RECALL = 0.85
 
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "batch_optimization": ("batching", "batch", "scheduling", "scheduler", "throughput", "prefill"),
@@ -87,16 +90,21 @@ def category_report(truth: Sequence[str], pred: Sequence[str]) -> dict[str, Any]
     return {"per_category": rows, "macro_f1": macro, "accuracy": accuracy, "confusion": matrix}
 
 
-def relevance_report(pos: np.ndarray, neg: np.ndarray, threshold: float) -> dict[str, float]:
-    tp = int((pos >= threshold).sum())
-    fp = int((neg >= threshold).sum())
-    recall = tp / len(pos) if len(pos) else 0.0
+def _figures(tp: int, n_pos: int, fp: int, n_neg: int, threshold: float) -> dict[str, float]:
+    recall = tp / n_pos if n_pos else 0.0
     precision = tp / (tp + fp) if tp + fp else 0.0
-    fpr = fp / len(neg) if len(neg) else 0.0
+    fpr = fp / n_neg if n_neg else 0.0
     feed = recall * FEED_PREVALENCE
     feed_precision = feed / (feed + fpr * (1 - FEED_PREVALENCE)) if feed + fpr else 0.0
     return {"threshold": float(threshold), "recall": recall, "precision": precision, "fpr": fpr,
             "false_positives": fp, "feed_precision": feed_precision}
+
+
+def relevance_report(pos: np.ndarray, neg: np.ndarray, threshold: float) -> dict[str, float]:
+    """Recall, precision and false-positive rate at ``threshold``; ``feed_precision``
+    is the share of proposals in scope in a feed where ``FEED_PREVALENCE`` of the
+    papers are in scope and the rest are flagged at the measured rate."""
+    return _figures(int((pos >= threshold).sum()), len(pos), int((neg >= threshold).sum()), len(neg), threshold)
 
 
 def at_recall(pos: np.ndarray, neg: np.ndarray, recall: float) -> dict[str, float]:
@@ -116,9 +124,18 @@ class Scores:
     rel_neg: list[float] = field(default_factory=list)   # labelled irrelevant + background
     truth: list[str] = field(default_factory=list)
     pred: list[str] = field(default_factory=list)
+    pos_fold: list[int] = field(default_factory=list)    # the fold of each rel_pos
+    neg_fold: list[int] = field(default_factory=list)    # the fold of each labelled negative
 
 
 Method = Callable[[list[int], list[int], list[int], list[int]], tuple[np.ndarray, np.ndarray, list[str]]]
+
+
+def _train_split(n_lab: int, n_bg: int, folds: Folds, held_out: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Labelled and background indices outside the ``held_out`` folds."""
+    lab = set().union(*(folds.labelled[i].tolist() for i in held_out))
+    bg = set().union(*(folds.background[i].tolist() for i in held_out))
+    return sorted(set(range(n_lab)) - lab), sorted(set(range(n_bg)) - bg)
 
 
 def run_folds(papers: Sequence[Paper], bg: Sequence[Paper], folds: Folds, method: Method) -> tuple[Scores, np.ndarray]:
@@ -126,25 +143,67 @@ def run_folds(papers: Sequence[Paper], bg: Sequence[Paper], folds: Folds, method
     returns the pooled scores and the out-of-fold relevance of each background paper."""
     out = Scores()
     bg_scores = np.zeros(len(bg))
-    n = len(papers)
     for i in range(len(folds.labelled)):
         test_lab = folds.labelled[i].tolist()
         test_bg = folds.background[i].tolist()
-        train_lab = sorted(set(range(n)) - set(test_lab))
-        train_bg = sorted(set(range(len(bg))) - set(test_bg))
+        train_lab, train_bg = _train_split(len(papers), len(bg), folds, [i])
         rel_lab, rel_bg, cats = method(train_lab, train_bg, test_lab, test_bg)
         bg_scores[test_bg] = rel_bg
         for j, idx in enumerate(test_lab):
             label = papers[idx].label
             if label == IRRELEVANT:
                 out.rel_neg.append(float(rel_lab[j]))
+                out.neg_fold.append(i)
             else:
                 out.rel_pos.append(float(rel_lab[j]))
+                out.pos_fold.append(i)
             if label in CATEGORIES:
                 out.truth.append(label)
                 out.pred.append(cats[j])
     out.rel_neg.extend(bg_scores.tolist())
     return out, bg_scores
+
+
+def nested_thresholds(papers: Sequence[Paper], n_bg: int, folds: Folds, method: Method,
+                      recall: float) -> list[float]:
+    """For each fold, the threshold the shipping rule picks from the other
+    folds alone: the highest one keeping ``recall`` of their positives, scored
+    out of fold among themselves (fold i never sees its own labels or papers)."""
+    k = len(folds.labelled)
+    out = []
+    for i in range(k):
+        inner: list[float] = []
+        for j in range(k):
+            if j == i:
+                continue
+            train_lab, train_bg = _train_split(len(papers), n_bg, folds, [i, j])
+            test_lab = [idx for idx in folds.labelled[j].tolist() if papers[idx].label != IRRELEVANT]
+            rel_lab, _, _ = method(train_lab, train_bg, test_lab, [])
+            inner.extend(float(r) for r in rel_lab)
+        out.append(at_recall(np.array(inner), np.array([]), recall)["threshold"])
+    return out
+
+
+def nested_relevance(scores: Scores, bg_scores: np.ndarray, doubtful: np.ndarray, folds: Folds,
+                     thresholds: Sequence[float]) -> dict[str, Any]:
+    """Out-of-fold figures when fold i is cut at ``thresholds[i]``."""
+    pos = np.array(scores.rel_pos)
+    pos_fold = np.array(scores.pos_fold, dtype=int)
+    cut_pos = np.array([thresholds[f] for f in pos_fold]) if len(pos) else np.zeros(0)
+    cut_bg = np.zeros(len(bg_scores))
+    for i, test_bg in enumerate(folds.background):
+        cut_bg[test_bg] = thresholds[i]
+    flagged = bg_scores >= cut_bg
+    labelled_neg = np.array(scores.rel_neg[:len(scores.neg_fold)])
+    extra_fp = int(sum(r >= thresholds[f] for r, f in zip(labelled_neg, scores.neg_fold)))
+
+    def figures(fp: int, n_neg: int) -> dict[str, float]:
+        tp = int((pos >= cut_pos).sum())
+        return _figures(tp, len(pos), fp, n_neg, float(np.median(thresholds)))
+
+    return {"thresholds": [float(t) for t in thresholds],
+            "all_background": figures(int(flagged.sum()) + extra_fp, len(bg_scores) + len(labelled_neg)),
+            "clean_background": figures(int((flagged & ~doubtful).sum()), int((~doubtful).sum()))}
 
 
 class Evaluation:
@@ -240,7 +299,10 @@ class Evaluation:
                  "relevance": float(bg_scores[i]), "doubtful": bool(self.doubtful[i])}
                 for i in order[:n] if bg_scores[i] >= threshold]
 
-    def run(self, threshold: float, baselines: bool = False) -> dict[str, Any]:
+    def run(self, threshold: float, baselines: bool = False, nested: bool = False) -> dict[str, Any]:
+        """Figures of each method; with ``nested``, also the embedding
+        classifier's relevance when each fold's threshold is picked by the
+        shipping rule (:data:`TARGET_RECALL`) from the other folds alone."""
         methods = {"embedding": self.embedding_method()}
         if baselines:
             methods["tfidf_lr"] = self.tfidf_method()
@@ -254,6 +316,12 @@ class Evaluation:
             summary = self.summarise(scores, bg_scores, cut)
             if name == "embedding":
                 result["top_false_positives"] = self.top_false_positives(bg_scores, threshold)
+                summary["threshold_for_target_recall"] = at_recall(summary["_pos"], summary["_neg"],
+                                                                   TARGET_RECALL)["threshold"]
+                if nested:
+                    cuts = nested_thresholds(self.papers, len(self.background), self.folds, method, TARGET_RECALL)
+                    summary["relevance_nested"] = nested_relevance(scores, bg_scores, self.doubtful,
+                                                                   self.folds, cuts)
             result["methods"][name] = summary
         _equal_recall(result["methods"])
         for summary in result["methods"].values():

@@ -13,7 +13,8 @@ _SHORT = {"batch_optimization": "batch", "parallelism": "par", "quantization": "
 
 def _rel(r: dict[str, float]) -> str:
     return (f"threshold {r['threshold']:.3f}  recall {r['recall']:.3f}  precision {r['precision']:.3f}  "
-            f"FPR {r['fpr']:.4f} ({r['false_positives']} FP)  nightly-feed precision {r['feed_precision']:.2f}")
+            f"FPR {r['fpr']:.4f} ({r['false_positives']} FP)  nightly-feed precision {r['feed_precision']:.2f} "
+            f"({10 * r['feed_precision']:.1f} of 10 proposals in scope)")
 
 
 def as_text(result: dict[str, Any]) -> str:
@@ -35,6 +36,15 @@ def as_text(result: dict[str, Any]) -> str:
         out.append("relevance, doubtful background left out: " + _rel(m["relevance_clean_background"]))
         for other, r in m.get("relevance_at_recall_of", {}).items():
             out.append(f"  at the recall of {other}: " + _rel(r))
+        if "threshold_for_target_recall" in m:
+            out.append(f"highest threshold keeping the target recall, pooled out of fold: "
+                       f"{m['threshold_for_target_recall']:.3f}")
+        nested = m.get("relevance_nested")
+        if nested:
+            cuts = ", ".join(f"{t:.3f}" for t in nested["thresholds"])
+            out.append(f"relevance, each fold cut at the threshold its training folds pick ({cuts}):")
+            out.append("  all background as negatives: " + _rel(nested["all_background"]))
+            out.append("  doubtful background left out: " + _rel(nested["clean_background"]))
     fps = result.get("top_false_positives") or []
     if fps:
         out.append("")

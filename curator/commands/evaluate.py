@@ -18,7 +18,9 @@ from curator.app import pass_app
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="JSON lines with arxiv_id, title, abstract and label (a category or 'irrelevant').")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--baselines", is_flag=True, help="Also run keyword rules and TF-IDF + logistic regression.")
+@click.option("--baselines", is_flag=True,
+              help="Also run keyword rules and TF-IDF + logistic regression, and pick each fold's "
+                   "relevance threshold from the other folds alone (slower).")
 @click.option("--folds", type=click.IntRange(min=2, max=20), default=5, show_default=True)
 @click.option("--background", "background_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Background JSON lines (default: the shipped arXiv sample).")
@@ -45,7 +47,7 @@ def evaluate(app, input_path: Path, as_json: bool, baselines: bool, folds: int,
         techniques = technique_rows(app.db) or builtin_techniques()
         ev = Evaluation(papers, bg, techniques, make_encoder(cfg["model"], cfg["batch_size"]),
                         EmbeddingCache(app.db), k=folds)
-        result = ev.run(cfg["relevance_threshold"], baselines=baselines)
+        result = ev.run(cfg["relevance_threshold"], baselines=baselines, nested=baselines)
     result["model"] = cfg["model"]
     if as_json:
         click.echo(json.dumps(result, indent=2))

@@ -49,3 +49,26 @@ def test_folds_partition_both_sets():
 def test_keyword_rules():
     assert keyword_category("KV cache eviction", "we evict cache entries") == "caching"
     assert keyword_category("Speculative decoding", "a draft model") == "sampling_optimization"
+
+
+def test_nested_thresholds_never_see_the_fold_they_cut():
+    from classifier.evaluate import nested_relevance, nested_thresholds, run_folds
+
+    papers = [Paper(str(i), f"t{i}", "a", "caching") for i in range(10)]
+    bg = [Paper(f"b{i}", f"b{i}", "a") for i in range(20)]
+    folds = make_folds(papers, len(bg), 5)
+    seen: list[tuple[set, set]] = []
+
+    def method(train_lab, train_bg, test_lab, test_bg):
+        seen.append((set(train_lab) & set(test_lab), set(train_bg) & set(test_bg)))
+        # a score that depends on the training set: its size, so every fold differs
+        score = len(train_lab) / 10
+        return np.full(len(test_lab), score), np.full(len(test_bg), 0.0), ["caching"] * len(test_lab)
+
+    cuts = nested_thresholds(papers, len(bg), folds, method, 0.85)
+    assert all(not lab and not b for lab, b in seen) and len(seen) == 5 * 4
+    assert cuts == [pytest.approx(0.6)] * 5  # inner training sets hold 6 of the 10 papers
+    scores, bg_scores = run_folds(papers, bg, folds, method)
+    r = nested_relevance(scores, bg_scores, np.zeros(len(bg), dtype=bool), folds, cuts)
+    assert r["all_background"]["recall"] == 1.0 and r["all_background"]["false_positives"] == 0
+    assert r["clean_background"]["fpr"] == 0.0 and r["thresholds"] == cuts
