@@ -55,6 +55,18 @@ def test_github_replay_links_etags_rate_limit_and_404(replay):
     assert missing.status_code == 404 and missing.json()["message"] == "Not Found"
 
 
+def test_github_replay_lists_repository_issue_comments_oldest_first(replay):
+    url = replay.github_url + "/repos/vllm-project/vllm/issues/comments"
+    every = requests.get(url, params={"sort": "created", "direction": "asc", "per_page": "100"}, timeout=5).json()
+    assert len(every) > 1 and all(c["issue_url"].startswith(replay.github_url + "/repos/vllm-project/vllm/issues/")
+                                  for c in every)
+    created = [c["created_at"] for c in every]
+    assert created == sorted(created)
+    later = requests.get(url, params={"sort": "created", "direction": "asc", "per_page": "100",
+                                      "since": created[-1]}, timeout=5).json()
+    assert [c["created_at"] for c in later] == [t for t in created if t >= created[-1]]
+
+
 def test_github_replay_times_follow_the_clock(replay):
     repo = requests.get(replay.github_url + "/repos/ollama/ollama", timeout=5).json()
     pushed = datetime.fromisoformat(repo["pushed_at"].replace("Z", "+00:00"))
@@ -96,6 +108,8 @@ def test_demo_end_to_end_offline(tmp_path, monkeypatch, capsys):
     assert counts["papers"] >= 111 and counts["engines"] == 25 and counts["repo_stats"] == 21
     assert counts["engine_scores"] == 25 and counts["paper_labels"] > 9
     assert db.execute("SELECT COUNT(*) FROM runs WHERE status != 'ok'").fetchone()[0] == 0
+    # the replay answers the repository-wide comments listing the crawler reads response times from
+    assert db.execute("SELECT COUNT(*) FROM repo_stats WHERE median_first_response_hours > 0").fetchone()[0] >= 4
     assert f"curator --db {out / 'curator.db'} serve" in captured.out
     assert "SYNTHETIC" in captured.out
     # a short summary on stdout; the steps' own output is only logged, progress is on stderr
