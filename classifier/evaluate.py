@@ -11,7 +11,8 @@ The classifier evaluated is the shipped one: embedding models and term models
 fitted together (:func:`classifier.pipeline.fit_vectors_and_terms`), the
 vocabulary included, on the training folds only. Baselines on the same folds:
 keyword rules (no training) and TF-IDF with logistic regression alone (the
-arxiv-sanity approach).
+arxiv-sanity approach). The classifier's pre-filter applies: a paper it
+stops gets the relevance the classifier would report for it.
 """
 from __future__ import annotations
 
@@ -206,6 +207,14 @@ def nested_relevance(scores: Scores, bg_scores: np.ndarray, doubtful: np.ndarray
             "clean_background": figures(int((flagged & ~doubtful).sum()), int((~doubtful).sum()))}
 
 
+def _relevance(heads: model.Heads, X: np.ndarray, T: Any) -> np.ndarray:
+    """Relevance as the classifier reports it, pre-filter included."""
+    if not len(X):
+        return np.zeros(0)
+    return np.where(model.worth_embedding(heads, T), model.relevance_scores(heads, X, T),
+                    model.prefiltered_relevance(heads, T))
+
+
 class Evaluation:
     """Everything needed to run the three methods on the same folds."""
 
@@ -219,6 +228,7 @@ class Evaluation:
         self.encoder, self.cache = encoder, cache
         self.folds = make_folds(self.papers, len(self.background), k, seed)
         self.doubtful = np.array([looks_in_scope(p.title, p.abstract) for p in self.background], dtype=bool)
+        self.stopped = {"labelled": 0, "background": 0}  # papers the pre-filter stopped, out of fold
 
     def texts(self, which: Sequence[Paper]) -> list[str]:
         return [paper_text(p.title, p.abstract) for p in which]
@@ -242,9 +252,11 @@ class Evaluation:
                 np.vstack([X_lab[neg_lab], X_bg[train_bg]])[keep], [neg_texts[i] for i in keep],
                 X_tech, tech_texts, tech_cats, neg_weights=weights[keep])
             T_lab = heads.vocab.transform([lab_texts[i] for i in test_lab])
-            rel_lab = model.relevance_scores(heads, X_lab[test_lab], T_lab)
-            rel_bg = model.relevance_scores(heads, X_bg[test_bg],
-                                            heads.vocab.transform([bg_texts[i] for i in test_bg]))
+            T_bg = heads.vocab.transform([bg_texts[i] for i in test_bg])
+            rel_lab = _relevance(heads, X_lab[test_lab], T_lab)
+            rel_bg = _relevance(heads, X_bg[test_bg], T_bg)
+            self.stopped["labelled"] += int((~model.worth_embedding(heads, T_lab)).sum())
+            self.stopped["background"] += int((~model.worth_embedding(heads, T_bg)).sum())
             probs = model.category_probs(heads, X_lab[test_lab], T_lab)
             return rel_lab, rel_bg, [heads.categories[j] for j in probs.argmax(axis=1)]
         return method
@@ -315,6 +327,7 @@ class Evaluation:
             cut = 0.5 if name == "keywords" else threshold if name == "embedding" else 0.5
             summary = self.summarise(scores, bg_scores, cut)
             if name == "embedding":
+                summary["prefilter_stopped"] = dict(self.stopped)
                 result["top_false_positives"] = self.top_false_positives(bg_scores, threshold)
                 summary["threshold_for_target_recall"] = at_recall(summary["_pos"], summary["_neg"],
                                                                    TARGET_RECALL)["threshold"]

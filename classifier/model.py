@@ -16,6 +16,12 @@ embedding carries the meaning, the terms carry the exact words (method names,
 
 Heads without a vocabulary (fitted with no term rows) use the embedding models alone.
 
+Pre-filter: a paper whose term model gives log-odds below ``PREFILTER_LOG_ODDS``
+is not relevant and is never embedded; its ``relevance`` is the term model's
+probability (below 0.02). Cross-validated, no in-scope paper scored that low
+while three quarters of the background did (see ``curator evaluate``, which
+applies the same rule).
+
 The technique is the technique row of the predicted category whose vector
 (its own text and the papers it references, averaged) is nearest by cosine.
 Fitted heads are plain arrays, saved to and loaded from ``.npz``.
@@ -34,6 +40,7 @@ from curator.config import CATEGORIES
 
 # regularisation (inverse strength) of the embedding models and of the term models
 REL_C, CAT_C, TERM_C = 4.0, 8.0, 10.0
+PREFILTER_LOG_ODDS = -4.0
 
 
 @dataclass
@@ -112,12 +119,29 @@ def _dense(z: Any) -> np.ndarray:
     return np.asarray(z.todense() if hasattr(z, "todense") else z, dtype=np.float64)
 
 
+def term_log_odds(heads: Heads, T: Any) -> np.ndarray:
+    """The term model's relevance log-odds of each row of ``T``."""
+    return _dense(T @ heads.rel_v).ravel() + heads.rel_vb
+
+
+def worth_embedding(heads: Heads, T: Any) -> np.ndarray:
+    """Rows the pre-filter lets through (all of them for heads without terms)."""
+    if not heads.uses_terms:
+        return np.ones(T.shape[0] if T is not None else 0, dtype=bool)
+    return term_log_odds(heads, T) >= PREFILTER_LOG_ODDS
+
+
+def prefiltered_relevance(heads: Heads, T: Any) -> np.ndarray:
+    """The relevance reported for rows the pre-filter stops: the term model's probability."""
+    return _sigmoid(term_log_odds(heads, T))
+
+
 def relevance_scores(heads: Heads, X: np.ndarray, T: Any = None) -> np.ndarray:
     """Relevance of each row; ``T`` are the rows' term features (ignored by
     heads without a vocabulary, required by heads with one)."""
     z = X @ heads.rel_w + heads.rel_b
     if heads.uses_terms:
-        z = 0.5 * (z + _dense(T @ heads.rel_v).ravel() + heads.rel_vb)
+        z = 0.5 * (z + term_log_odds(heads, T))
     return _sigmoid(z)
 
 

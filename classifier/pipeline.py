@@ -94,8 +94,20 @@ class Classifier:
         return embed([paper_text(t, a) for t, a in papers], self.encoder, self.cache)
 
     def classify(self, papers: Sequence[tuple[str, str]]) -> list[model.Decision]:
+        """Decisions in input order; papers the pre-filter stops are not embedded."""
         if not papers:
             return []
-        terms = self.heads.vocab.transform([paper_text(t, a) for t, a in papers]) if self.heads.uses_terms else None
-        return model.decide(self.heads, self.vectors(papers), self.techniques,
-                            self.threshold, self.second_ratio, terms)
+        if not self.heads.uses_terms:
+            return model.decide(self.heads, self.vectors(papers), self.techniques,
+                                self.threshold, self.second_ratio)
+        T = self.heads.vocab.transform([paper_text(t, a) for t, a in papers])
+        keep = np.flatnonzero(model.worth_embedding(self.heads, T))
+        out = [model.Decision(False, float(r), None, 0.0, None)
+               for r in model.prefiltered_relevance(self.heads, T)]
+        if len(keep):
+            kept = model.decide(self.heads, self.vectors([papers[i] for i in keep]), self.techniques,
+                                self.threshold, self.second_ratio, T[keep])
+            for i, d in zip(keep, kept):
+                out[i] = d
+        log.debug("pre-filter: %d of %d papers embedded", len(keep), len(papers))
+        return out

@@ -36,6 +36,10 @@ def as_text(result: dict[str, Any]) -> str:
         out.append("relevance, doubtful background left out: " + _rel(m["relevance_clean_background"]))
         for other, r in m.get("relevance_at_recall_of", {}).items():
             out.append(f"  at the recall of {other}: " + _rel(r))
+        if "prefilter_stopped" in m:
+            stopped = m["prefilter_stopped"]
+            out.append(f"pre-filter (not embedded): {stopped['background']} of {result['background']} background "
+                       f"papers, {stopped['labelled']} of {result['papers']} labelled papers")
         if "threshold_for_target_recall" in m:
             out.append(f"highest threshold keeping the target recall, pooled out of fold: "
                        f"{m['threshold_for_target_recall']:.3f}")

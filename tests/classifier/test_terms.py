@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from classifier import model
 from classifier.pipeline import fit_heads
@@ -62,3 +63,22 @@ def test_relevance_is_the_mean_of_both_log_odds():
     z = np.array([(1 + 3 - 1) / 2, (0 - 1) / 2, (0 - 1) / 2])
     assert np.allclose(model.relevance_scores(heads, X, T), 1 / (1 + np.exp(-z)))
     assert np.allclose(model.category_probs(heads, X, T), 0.1)
+
+
+def test_the_prefilter_stops_papers_without_embedding_them():
+    from classifier.pipeline import Classifier
+
+    enc = TopicEncoder()
+    dim = enc.encode(["x"]).shape[1]
+    heads = model.Heads(rel_w=np.zeros(dim, np.float32), rel_b=4.0,
+                        cat_w=np.zeros((10, dim), np.float32), cat_b=np.arange(10, dtype=np.float32),
+                        vocab=fit_vocabulary(["term", "term"]), rel_v=np.array([3.0], np.float32),
+                        rel_vb=-5.0, cat_v=np.zeros((10, 1), np.float32), cat_vb=np.zeros(10, np.float32))
+    clf = Classifier(heads, enc, threshold=0.5)
+    enc.calls.clear()
+    stopped, kept = clf.classify([("bird songs", "no such word"), ("a term", "of art")])
+    assert enc.calls == [["a term. of art"]]  # only the paper the term model lets through
+    assert not stopped.relevant and stopped.relevance == pytest.approx(1 / (1 + np.exp(5.0)))
+    # kept: log-odds (4 + (3 - 5)) / 2 = 1 -> relevant, top category the last one
+    assert kept.relevant and kept.relevance == pytest.approx(1 / (1 + np.exp(-1.0)))
+    assert kept.category == heads.categories[-1]
