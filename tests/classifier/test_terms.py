@@ -82,3 +82,19 @@ def test_the_prefilter_stops_papers_without_embedding_them():
     # kept: log-odds (4 + (3 - 5)) / 2 = 1 -> relevant, top category the last one
     assert kept.relevant and kept.relevance == pytest.approx(1 / (1 + np.exp(-1.0)))
     assert kept.category == heads.categories[-1]
+
+
+def test_database_labels_refit_both_category_models_and_keep_the_vocabulary(tmp_path):
+    from classifier.default import load_heads
+
+    pos, bg = _papers()
+    enc, cache = TopicEncoder(), DictCache()
+    fitted = fit_heads(pos, bg, [("caching", "Prefix Caching", "reuse the kv cache")], enc, cache)
+    fitted.meta["model"] = enc.name
+    fitted.save(tmp_path / "h.npz")
+    extra = [Paper(f"p{i}", f"tensor parallel llm serving {i}", "parallel inference", "parallelism")
+             for i in range(4)]
+    heads = load_heads(enc, cache, tmp_path / "h.npz", extra)
+    assert heads.uses_terms and heads.vocab.terms.tolist() == fitted.vocab.terms.tolist()
+    assert heads.cat_v.shape == fitted.cat_v.shape and not np.allclose(heads.cat_v, fitted.cat_v)
+    assert np.array_equal(heads.rel_v, fitted.rel_v)  # relevance is not refitted at run time
