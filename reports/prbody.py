@@ -160,8 +160,8 @@ def _dataset_note(config) -> str:
     return ("### Open the dataset\n\n"
             "Every paper, score and star count behind this update is in the SQLite database: "
             "`curator.db.gz` on the `curator-data` release of the curator repository, or the `curator-db` "
-            "artifact of the nightly run. Unpack it and browse it with `curator serve --db curator.db` "
-            "(or `datasette curator.db`).")
+            "artifact of the nightly run. Unpack it and browse it with `curator --db curator.db serve`; "
+            "`curator-public.db` on the same release opens directly with `datasette curator-public.db`.")
 
 
 def _abs(paper: dict[str, Any]) -> str:
@@ -173,8 +173,11 @@ def _paper_link(paper: dict[str, Any]) -> str:
 
 
 def _nearest_ref(db, paper: dict[str, Any]) -> str:
-    """The list's reference for the paper's technique that shares most title words."""
+    """The list's reference that shares most title words with the paper: among its
+    technique's references, else among its category's; "—" when the list has none."""
     refs = prs.technique_refs(db, paper["category"], paper["technique"]) if paper["technique"] else []
+    if not refs:
+        refs = prs.technique_refs(db, paper["category"], None)
     if not refs:
         return "—"
     words = _words(paper["title"] or "")

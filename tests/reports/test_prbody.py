@@ -46,7 +46,7 @@ def test_title_counts_and_summary(mem_db, config):
     assert body.index("### Added papers: quantization") < body.index("### Added papers: caching")  # list order
     assert "| vLLM | 160 | +60 |" in body
     assert "Already listed" not in body
-    assert "### Open the dataset" in body and "curator serve" in body
+    assert "### Open the dataset" in body and "`curator --db curator.db serve`" in body
     # sections with nothing to show are left out; the summary line counts them
     assert "Candidate engines" not in body and "<details>" not in body and "None." not in body
 
@@ -62,6 +62,17 @@ def test_nearest_reference_is_the_techniques_closest_reference(mem_db, config):
     row = next(line for line in body.splitlines() if "2606.00001" in line)
     assert "arxiv.org/abs/2312.07104" in row
     assert "2401.00001" not in row and "2309.06180" not in row
+
+
+def test_nearest_reference_falls_back_to_the_category(mem_db, config):
+    add_technique_ref(mem_db, "caching", "Other", "https://arxiv.org/abs/2401.00001", "Prefix sharing exact")
+    add_technique_ref(mem_db, "quantization", "AWQ", "https://arxiv.org/abs/2306.00978", "Prefix sharing quantized")
+    add_paper(mem_db, "2606.00001", "Prefix sharing for multi-tenant serving")  # its technique has no reference
+
+    _, _, body = build(mem_db, config)
+
+    row = next(line for line in body.splitlines() if "2606.00001" in line)
+    assert "arxiv.org/abs/2401.00001" in row and "2306.00978" not in row
 
 
 def test_low_confidence_papers_are_collapsed(mem_db, config):
