@@ -74,7 +74,7 @@ def _rows_for_db(paper_id: str, d, floor: float) -> list[dict]:
     return rows
 
 
-@click.command("classify")
+@click.command("classify", short_help="Decide relevance, category and technique of new papers.")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON lines with arxiv_id, title, abstract (instead of the database).")
 @click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

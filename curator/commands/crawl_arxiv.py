@@ -115,7 +115,7 @@ def crawl_query(db, source, run, cfg: dict, since: datetime | None, until: datet
     return outcome
 
 
-@click.command("arxiv")
+@click.command("arxiv", short_help="New papers from the arXiv API, politely and incrementally.")
 @click.option("--since", help="Submitted on or after this date (default: last crawl minus the overlap).")
 @click.option("--until", help="Submitted up to this date (default: now).")
 @click.option("--ids", help="Comma-separated arXiv ids to fetch instead of the query.")

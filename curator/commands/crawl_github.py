@@ -17,7 +17,7 @@ from curator.errors import BadInput, RunFailed
 log = logging.getLogger(__name__)
 
 
-@click.command("github")
+@click.command("github", short_help="GitHub statistics and README of every engine's repo.")
 @click.option("--repo", "only", multiple=True, help="Only this owner/name (repeatable).")
 @click.option("--no-candidates", is_flag=True, help="Skip the repositories of labelled papers.")
 @pass_app

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 FINE = ("ok", "skipped")  # any other status of a source is a page that could not be read
 
 
-@click.command("web")
+@click.command("web", short_help="Docs, community channels and install methods per engine.")
 @click.option("--engine", "engines", multiple=True, help="Only this engine (repeatable).")
 @click.option("--readme-only", is_flag=True, help="Read stored READMEs only; fetch no page.")
 @pass_app

@@ -74,7 +74,7 @@ class StepsApp(App):
             self._db = None
 
 
-@click.command("demo")
+@click.command("demo", short_help="Run the whole pipeline offline on recorded data.")
 @click.argument("out_dir", metavar="[DIR]", default="demo-out", type=click.Path(file_okay=False))
 @click.option("--quick", is_flag=True, help="Replay the week's first day only (111 papers instead of 1,178).")
 @pass_app

@@ -14,7 +14,7 @@ import click
 from curator.app import pass_app
 
 
-@click.command("evaluate")
+@click.command("evaluate", short_help="Cross-validate the classifier: precision, recall, F1.")
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="JSON lines with arxiv_id, title, abstract and label (a category or 'irrelevant').")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

@@ -23,7 +23,7 @@ from curator.app import App, pass_app
 DRY_RUN_DEFAULT = "curator-dry-run"
 
 
-@click.command("nightly")
+@click.command("nightly", short_help="Run every step: import, crawl, classify, score, render, pr.")
 @click.option("--list", "list_file", type=click.Path(dir_okay=False), default=None,
               help="Local copy of the list [default: read list.path of list.repo from GitHub].")
 @click.option("--dry-run", "dry_run", is_flag=False, flag_value=DRY_RUN_DEFAULT, default=None, metavar="[DIR]",

@@ -20,7 +20,7 @@ BODY_FILE = "pr-body.md"
 DIFF_FILE = "list.diff"
 
 
-@click.command("pr")
+@click.command("pr", short_help="Open or update the one pull request on the list.")
 @click.option("--dry-run", "dry_run", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write the new list, the PR body and a diff to DIR; touch nothing remote.")
 @click.option("--list", "list_file", type=click.Path(dir_okay=False), default=None,

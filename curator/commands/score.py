@@ -11,7 +11,7 @@ STATS_WINDOW_DAYS = 60
 SIGNALS_WINDOW_DAYS = 30
 
 
-@click.command("score")
+@click.command("score", short_help="Score every engine from web signals and GitHub stats.")
 @click.option("--date", "day", default=None, help="Date of the score rows (YYYY-MM-DD, default today UTC).")
 @pass_app
 def score(app, day: str | None) -> None:

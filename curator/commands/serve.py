@@ -22,7 +22,7 @@ from curator.errors import BadInput, RunFailed
 SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 2000, "default_page_size": 50}
 
 
-@click.command()
+@click.command(short_help="Serve the database with Datasette, read-only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
               help="Port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True,

@@ -104,6 +104,19 @@ def test_help_lists_the_commands(capsys):
     assert "import-list" in out and "render" in out
 
 
+@pytest.mark.parametrize("args", [["--help"], ["crawl", "--help"]])
+def test_every_command_has_a_whole_one_line_description(args, capsys, monkeypatch):
+    from curator.cli import cli
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(args) == 0
+    listing = capsys.readouterr().out.split("Commands:\n", 1)[1].splitlines()
+    group = cli if args == ["--help"] else cli.commands["crawl"]
+    described = {line.split()[0]: line.split(None, 1)[1] for line in listing if line.strip()}
+    assert sorted(described) == sorted(group.commands)
+    assert [name for name, text in described.items() if text.endswith("...")] == []
+
+
 def test_render_records_runs(tmp_path, fixtures):
     lst = tmp_path / "README.md"
     shutil.copy(fixtures / "seed-list.md", lst)
