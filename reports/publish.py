@@ -17,7 +17,7 @@ from github import Auth, Github, GithubException, UnknownObjectException
 
 from curator.errors import BadInput, RunFailed
 from db import prs
-from reports import chart, paper_regions, prbody  # noqa: F401  paper_regions registers its regions
+from reports import chart, prbody
 
 log = logging.getLogger(__name__)
 

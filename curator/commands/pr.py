@@ -76,7 +76,6 @@ def _dry_run(app: App, out_dir: Path, list_path: Path) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{list_path}: cannot read the list ({getattr(exc, 'strerror', None) or exc})") from None
     from reports import chart, prbody
-    from reports import paper_regions  # noqa: F401  registers the paper regions
     from reports.render import render_text
 
     new_text, notes = render_text(text, app.db, app.config)
