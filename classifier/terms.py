@@ -9,6 +9,7 @@ frequency times the IDF, scaled to unit length, as in arxiv-sanity.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -25,7 +26,9 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.terms)
 
+    @cached_property
     def vectoriser(self) -> Any:
+        """The fitted vectoriser, built once (its term index is large)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vec = TfidfVectorizer(vocabulary={str(t): i for i, t in enumerate(self.terms)}, **_SETTINGS)
@@ -38,7 +41,7 @@ class Vocabulary:
 
         if not len(self) or not len(texts):
             return sp.csr_matrix((len(texts), len(self)), dtype=np.float32)
-        return self.vectoriser().transform(list(texts)).astype(np.float32)
+        return self.vectoriser.transform(list(texts)).astype(np.float32)
 
 
 def fit_vocabulary(texts: Sequence[str], min_df: int = 2) -> Vocabulary:
