@@ -36,6 +36,12 @@ class App:
             self._db = open_db(self.db_path)
         return self._db
 
+    def close(self) -> None:
+        """Close the database if it was opened (it reopens on next use)."""
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+
     def echo(self, message: str) -> None:
         """A result line on stdout, unless --quiet."""
         if not self.quiet:

@@ -68,11 +68,6 @@ class StepsApp(App):
     def show_progress(self) -> bool:
         return self._bars
 
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.conn.close()
-            self._db = None
-
 
 @click.command("demo", short_help="Run the whole pipeline offline on recorded data.")
 @click.argument("out_dir", metavar="[DIR]", default="demo-out", type=click.Path(file_okay=False))
@@ -103,7 +98,7 @@ def demo(app: App, out_dir: str, quick: bool) -> None:
             with ReplayServer() as server:
                 app.note(f"demo: replaying recorded arXiv and GitHub answers on {server.url} (loopback only); "
                          f"{'one day' if quick else 'a week'} of arXiv, about "
-                         f"{'20 s' if quick else '2 minutes'} on 2 cores")
+                         f"{'10 s' if quick else '20 s'} on 2 cores")
                 with _environment(server):
                     try:
                         run_nightly(steps_app, out / LIST_NAME, out, extra, shown=app)
