@@ -27,7 +27,7 @@ from typing import Any, Sequence
 from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
 from classifier.pipeline import Classifier, fit_heads, paper_texts
-from classifier.training import (HEADS, Paper, background, builtin_techniques, labelled,
+from classifier.training import (HEADS, Paper, background, builtin_techniques, shipped_labels,
                                  technique_text)
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _extra_papers(known: DbKnowledge, exclude: set[str]) -> list[Paper]:
 def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
                extra: Sequence[Paper] = (), techniques: Sequence[tuple[str, str, str]] = ()) -> model.Heads:
     techniques = list(techniques) or builtin_techniques()
-    shipped = labelled()
+    shipped = shipped_labels()
     heads = model.Heads.load(path) if path.exists() else None
     if heads is None or heads.meta.get("model") != encoder.name:
         log.info("fitting heads for %s from the shipped data", encoder.name)
@@ -79,7 +79,7 @@ def refit_category(heads: model.Heads, papers: Sequence[Paper], techniques: Sequ
 def build(encoder: Encoder, cache: VectorCache | None, known: DbKnowledge,
           threshold: float, second_ratio: float, heads_path: Path = HEADS) -> Classifier:
     techniques = known.techniques or builtin_techniques()
-    shipped_ids = {p.arxiv_id for p in labelled()}
+    shipped_ids = {p.arxiv_id for p in shipped_labels()}
     extra = _extra_papers(known, shipped_ids)
     heads = load_heads(encoder, cache, heads_path, extra, techniques)
     refs: dict[str, list[str]] = {}

@@ -2,11 +2,16 @@
 
 * the labelled papers shipped in ``classifier/data/labelled.jsonl`` (or any
   file of the same shape: ``arxiv_id``, ``title``, ``abstract``, ``label``);
+* the labels given by hand to part of the arXiv sample
+  (``classifier/data/sample-labels.jsonl``, ``arxiv_id``, ``label``, ``also``;
+  how they were given: ``classifier/data/LABELLING.md``): in-scope papers of a
+  real feed, and out-of-scope ones that look in scope;
 * the technique tables of the list (rows and referenced papers, read from the
   database by ``db.classify``) or, on an empty database, the built-in taxonomy;
 * maintainers' decisions (``paper_labels`` source ``maintainer``);
-* the unlabelled arXiv background, of which the papers that look in scope by a
-  cheap keyword rule are left out of the negatives (they are not all negative).
+* the unlabelled rest of the arXiv sample as out-of-scope background; papers of
+  another background that look in scope by a cheap keyword rule are left out of
+  the negatives (they are not all negative).
 
 ``python -m classifier.training`` refits the shipped heads
 (``classifier/data/heads.npz``) from these files.
@@ -17,15 +22,23 @@ import argparse
 import gzip
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from curator.config import CATEGORIES
 
 DATA = Path(__file__).parent / "data"
 LABELLED = DATA / "labelled.jsonl"
 BACKGROUND = DATA / "arxiv-sample.jsonl.gz"
+SAMPLE_LABELS = DATA / "sample-labels.jsonl"
 HEADS = DATA / "heads.npz"
 IRRELEVANT = "irrelevant"
+# a paper in scope that fits none of the categories
+RELEVANT = "relevant"
+# the labels of sample-labels.jsonl (see LABELLING.md)
+LABELLING_VALUES = frozenset(CATEGORIES) | {RELEVANT, IRRELEVANT}
 # weight of a background paper the keyword rule finds doubtful, as a negative
 DOUBTFUL_WEIGHT = 0.0
 
@@ -80,6 +93,31 @@ def background(path: str | Path = BACKGROUND) -> list[Paper]:
     return [Paper(r["arxiv_id"], r["title"], r["abstract"]) for r in read_jsonl(path)]
 
 
+def sample_labelled(path: str | Path = SAMPLE_LABELS, sample: Iterable[Paper] | None = None) -> list[Paper]:
+    """The hand-labelled papers of the arXiv sample, with their title and
+    abstract taken from ``sample`` (default: the shipped sample)."""
+    rows = read_jsonl(path, ("arxiv_id", "label"))
+    by_id = {p.arxiv_id: p for p in (background() if sample is None else sample)}
+    missing = [r["arxiv_id"] for r in rows if r["arxiv_id"] not in by_id]
+    if missing:
+        raise BadRecord(f"{path}: {len(missing)} papers are not in the arXiv sample, "
+                        f"for example {missing[0]}")
+    return [Paper(r["arxiv_id"], by_id[r["arxiv_id"]].title, by_id[r["arxiv_id"]].abstract,
+                  r["label"], r.get("also")) for r in rows]
+
+
+def shipped_labels() -> list[Paper]:
+    """Every labelled paper that ships: the labelled file, then the hand-labelled sample."""
+    return [replace(p) for p in _shipped_labels()]
+
+
+@lru_cache(maxsize=1)
+def _shipped_labels() -> tuple[Paper, ...]:
+    papers = labelled()
+    known = {p.arxiv_id for p in papers}
+    return tuple(papers + [p for p in sample_labelled() if p.arxiv_id not in known])
+
+
 _LLM = re.compile(r"\b(llms?|large language models?|language models?|transformers?|gpt|llama|"
                   r"mixture[- ]of[- ]experts|moe|vlms?|multimodal models?)\b", re.I)
 _EFFICIENT = re.compile(r"\b(inference|serving|decoding|kv[- ]?cache|quantiz\w*|prun\w*|spars\w*|"
@@ -127,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     from db.classify import EmbeddingCache
 
     encoder = make_encoder(args.model)
-    papers = labelled()
+    papers = shipped_labels()
     if args.labels_db:
         from db.classify import human_labels
 

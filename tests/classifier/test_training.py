@@ -55,3 +55,34 @@ def test_pipeline_fits_and_classifies_with_a_fake_encoder():
     encoded = enc.encoded
     clf.classify([("Bird migration in spring", "birds")])
     assert enc.encoded == encoded  # cached
+
+
+def test_sample_labels_take_title_and_abstract_from_the_sample(tmp_path):
+    from classifier.training import sample_labelled
+
+    sample = [Paper("2605.00001", "Int4 serving", "an abstract"), Paper("2605.00002", "Birds", "songs")]
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"arxiv_id": "2605.00002", "label": "irrelevant", "also": null}\n'
+                    '{"arxiv_id": "2605.00001", "label": "quantization", "also": "caching"}\n')
+    got = sample_labelled(path, sample)
+    assert [(p.arxiv_id, p.title, p.abstract, p.label, p.also) for p in got] == [
+        ("2605.00002", "Birds", "songs", "irrelevant", None),
+        ("2605.00001", "Int4 serving", "an abstract", "quantization", "caching")]
+    path.write_text('{"arxiv_id": "2605.09999", "label": "caching"}\n')
+    with pytest.raises(BadRecord, match="1 papers are not in the arXiv sample, for example 2605.09999"):
+        sample_labelled(path, sample)
+
+
+def test_shipped_labels_are_the_labelled_file_then_the_sample_without_repeats():
+    from classifier.training import LABELLING_VALUES, shipped_labels
+
+    papers = shipped_labels()
+    given = labelled()
+    assert [p.arxiv_id for p in papers[:len(given)]] == [p.arxiv_id for p in given]
+    assert len({p.arxiv_id for p in papers}) == len(papers) > len(given) + 600
+    rest = papers[len(given):]
+    assert {p.label for p in rest} <= LABELLING_VALUES and all(p.abstract for p in rest)
+    assert all(p.also is None or (p.also in LABELLING_VALUES and p.label not in ("relevant", "irrelevant"))
+               for p in rest)
+    papers[0].label = "changed"
+    assert shipped_labels()[0].label != "changed"  # callers get copies
