@@ -7,6 +7,11 @@ training. Background papers count as negatives for precision and false-positive
 rate; the papers among them that the keyword rule finds doubtful are reported
 separately and the top-scored false positives are listed for inspection.
 
+The hand-labelled papers of the arXiv sample (``extra``) join the folds: they
+train and are scored like the input, but their category figures are kept apart,
+and with the unlabelled rest of the sample they make a real feed whose share of
+in-scope proposals is measured rather than assumed.
+
 The classifier evaluated is the shipped one: embedding models and term models
 fitted together (:func:`classifier.pipeline.fit_vectors_and_terms`), the
 vocabulary included, on the training folds only. Baselines on the same folds:
@@ -127,6 +132,10 @@ class Scores:
     pred: list[str] = field(default_factory=list)
     pos_fold: list[int] = field(default_factory=list)    # the fold of each rel_pos
     neg_fold: list[int] = field(default_factory=list)    # the fold of each labelled negative
+    pos_sample: list[bool] = field(default_factory=list)  # each rel_pos: a labelled paper of the sample?
+    neg_sample: list[bool] = field(default_factory=list)  # each labelled negative: of the sample?
+    truth_sample: list[str] = field(default_factory=list)  # categories of the sample's labelled papers
+    pred_sample: list[str] = field(default_factory=list)
 
 
 Method = Callable[[list[int], list[int], list[int], list[int]], tuple[np.ndarray, np.ndarray, list[str]]]
@@ -139,9 +148,13 @@ def _train_split(n_lab: int, n_bg: int, folds: Folds, held_out: Sequence[int]) -
     return sorted(set(range(n_lab)) - lab), sorted(set(range(n_bg)) - bg)
 
 
-def run_folds(papers: Sequence[Paper], bg: Sequence[Paper], folds: Folds, method: Method) -> tuple[Scores, np.ndarray]:
+def run_folds(papers: Sequence[Paper], bg: Sequence[Paper], folds: Folds, method: Method,
+              n_input: int | None = None) -> tuple[Scores, np.ndarray]:
     """Apply ``method(train_lab, train_bg, test_lab, test_bg)`` fold by fold;
-    returns the pooled scores and the out-of-fold relevance of each background paper."""
+    returns the pooled scores and the out-of-fold relevance of each background paper.
+    Papers from ``n_input`` on are labelled papers of the sample: their
+    categories are kept apart from the input's."""
+    n_input = len(papers) if n_input is None else n_input
     out = Scores()
     bg_scores = np.zeros(len(bg))
     for i in range(len(folds.labelled)):
@@ -151,16 +164,18 @@ def run_folds(papers: Sequence[Paper], bg: Sequence[Paper], folds: Folds, method
         rel_lab, rel_bg, cats = method(train_lab, train_bg, test_lab, test_bg)
         bg_scores[test_bg] = rel_bg
         for j, idx in enumerate(test_lab):
-            label = papers[idx].label
+            label, in_sample = papers[idx].label, idx >= n_input
             if label == IRRELEVANT:
                 out.rel_neg.append(float(rel_lab[j]))
                 out.neg_fold.append(i)
+                out.neg_sample.append(in_sample)
             else:
                 out.rel_pos.append(float(rel_lab[j]))
                 out.pos_fold.append(i)
+                out.pos_sample.append(in_sample)
             if label in CATEGORIES:
-                out.truth.append(label)
-                out.pred.append(cats[j])
+                (out.truth_sample if in_sample else out.truth).append(label)
+                (out.pred_sample if in_sample else out.pred).append(cats[j])
     out.rel_neg.extend(bg_scores.tolist())
     return out, bg_scores
 
@@ -220,15 +235,19 @@ class Evaluation:
 
     def __init__(self, papers: Sequence[Paper], background: Sequence[Paper],
                  techniques: Sequence[tuple[str, str, str]], encoder: Encoder,
-                 cache: VectorCache | None = None, k: int = 5, seed: int = 0):
+                 cache: VectorCache | None = None, k: int = 5, seed: int = 0,
+                 extra: Sequence[Paper] = ()):
         known = {p.arxiv_id for p in papers}
-        self.papers = list(papers)
+        self.n_input = len(papers)
+        self.papers = list(papers) + [p for p in extra if p.arxiv_id not in known]
+        known |= {p.arxiv_id for p in self.papers}
         self.background = [p for p in background if p.arxiv_id not in known]
         self.techniques = list(techniques)
         self.encoder, self.cache = encoder, cache
         self.folds = make_folds(self.papers, len(self.background), k, seed)
         self.doubtful = np.array([looks_in_scope(p.title, p.abstract) for p in self.background], dtype=bool)
-        self.stopped = {"labelled": 0, "background": 0}  # papers the pre-filter stopped, out of fold
+        # papers the pre-filter stopped, out of fold: labelled in scope, labelled out of scope, background
+        self.stopped = {"in_scope": 0, "out_of_scope": 0, "background": 0}
 
     def texts(self, which: Sequence[Paper]) -> list[str]:
         return [paper_text(p.title, p.abstract) for p in which]
@@ -255,7 +274,10 @@ class Evaluation:
             T_bg = heads.vocab.transform([bg_texts[i] for i in test_bg])
             rel_lab = _relevance(heads, X_lab[test_lab], T_lab)
             rel_bg = _relevance(heads, X_bg[test_bg], T_bg)
-            self.stopped["labelled"] += int((~model.worth_embedding(heads, T_lab)).sum())
+            stopped = ~model.worth_embedding(heads, T_lab)
+            out_of_scope = np.array([self.papers[i].label == IRRELEVANT for i in test_lab], dtype=bool)
+            self.stopped["in_scope"] += int((stopped & ~out_of_scope).sum())
+            self.stopped["out_of_scope"] += int((stopped & out_of_scope).sum())
             self.stopped["background"] += int((~model.worth_embedding(heads, T_bg)).sum())
             probs = model.category_probs(heads, X_lab[test_lab], T_lab)
             return rel_lab, rel_bg, [heads.categories[j] for j in probs.argmax(axis=1)]
@@ -302,7 +324,25 @@ class Evaluation:
         report = {"category": category_report(scores.truth, scores.pred),
                   "relevance": relevance_report(pos, neg, threshold),
                   "relevance_clean_background": relevance_report(pos, clean, threshold)}
+        if scores.truth_sample:
+            report["category_sample"] = category_report(scores.truth_sample, scores.pred_sample)
+            report["category_all"] = category_report(scores.truth + scores.truth_sample,
+                                                     scores.pred + scores.pred_sample)
+        if any(scores.pos_sample):
+            report["relevance_sample"] = self.sample_relevance(scores, bg_scores, threshold)
         report["_pos"], report["_neg"] = pos, neg
+        return report
+
+    def sample_relevance(self, scores: Scores, bg_scores: np.ndarray, threshold: float) -> dict[str, float]:
+        """The arXiv sample as a feed: its hand-labelled papers and the unlabelled
+        rest (out of scope), each scored out of fold; ``precision`` is then the
+        share of in scope among the sample papers proposed."""
+        pos = np.array([r for r, s in zip(scores.rel_pos, scores.pos_sample) if s])
+        labelled_neg = scores.rel_neg[:len(scores.neg_sample)]
+        neg = np.r_[[r for r, s in zip(labelled_neg, scores.neg_sample) if s], bg_scores]
+        report = relevance_report(pos, neg, threshold)
+        report["papers"] = len(pos) + len(neg)
+        report["in_scope"] = len(pos)
         return report
 
     def top_false_positives(self, bg_scores: np.ndarray, threshold: float, n: int = 25) -> list[dict[str, Any]]:
@@ -319,11 +359,12 @@ class Evaluation:
         if baselines:
             methods["tfidf_lr"] = self.tfidf_method()
             methods["keywords"] = self.keyword_method()
-        result: dict[str, Any] = {"papers": len(self.papers), "background": len(self.background),
+        result: dict[str, Any] = {"papers": self.n_input, "sample_papers": len(self.papers) - self.n_input,
+                                  "background": len(self.background),
                                   "background_doubtful": int(self.doubtful.sum()),
                                   "folds": len(self.folds.labelled), "methods": {}}
         for name, method in methods.items():
-            scores, bg_scores = run_folds(self.papers, self.background, self.folds, method)
+            scores, bg_scores = run_folds(self.papers, self.background, self.folds, method, self.n_input)
             cut = 0.5 if name == "keywords" else threshold if name == "embedding" else 0.5
             summary = self.summarise(scores, bg_scores, cut)
             if name == "embedding":

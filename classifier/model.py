@@ -18,9 +18,9 @@ Heads without a vocabulary (fitted with no term rows) use the embedding models a
 
 Pre-filter: a paper whose term model gives log-odds below ``PREFILTER_LOG_ODDS``
 is not relevant and is never embedded; its ``relevance`` is the term model's
-probability (below 0.02). Cross-validated, no in-scope paper scored that low
-while three quarters of the background did (see ``curator evaluate``, which
-applies the same rule).
+probability (below 0.02). Cross-validated, no in-scope paper was stopped while
+three in five background papers were (see ``curator evaluate``, which applies
+the same rule).
 
 The technique is the technique row of the predicted category whose vector
 (its own text and the papers it references, averaged) is nearest by cosine.

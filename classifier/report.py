@@ -18,7 +18,8 @@ def _rel(r: dict[str, float]) -> str:
 
 
 def as_text(result: dict[str, Any]) -> str:
-    out = [f"{result['folds']}-fold cross-validation: {result['papers']} labelled papers, "
+    sample = f" and {result['sample_papers']} hand-labelled papers of the sample" if result.get("sample_papers") else ""
+    out = [f"{result['folds']}-fold cross-validation: {result['papers']} labelled papers{sample}, "
            f"{result['background']} background papers ({result['background_doubtful']} doubtful by keyword rule)"]
     for name, m in result["methods"].items():
         cat = m["category"]
@@ -32,14 +33,29 @@ def as_text(result: dict[str, Any]) -> str:
         out.append(" " * 8 + "".join(f"{_SHORT[c]:>7}" for c in CATEGORIES))
         for c, row in zip(CATEGORIES, cat["confusion"]):
             out.append(f"{_SHORT[c]:<8}" + "".join(f"{v:7d}" for v in row))
+        if "category_sample" in m:
+            sample = m["category_sample"]
+            out.append(f"hand-labelled papers of the sample: category macro-F1 {sample['macro_f1']:.3f}, "
+                       f"accuracy {sample['accuracy']:.3f} ("
+                       + ", ".join(f"{_SHORT[c]} {sample['per_category'][c]['f1']:.2f}/"
+                                   f"{sample['per_category'][c]['support']}" for c in CATEGORIES) + ")")
+            pooled = m["category_all"]
+            out.append(f"all labelled papers pooled ({sum(r['support'] for r in pooled['per_category'].values())}): "
+                       f"category macro-F1 {pooled['macro_f1']:.3f}, accuracy {pooled['accuracy']:.3f}")
         out.append("relevance, all background as negatives: " + _rel(m["relevance"]))
-        out.append("relevance, doubtful background left out: " + _rel(m["relevance_clean_background"]))
+        if result["background_doubtful"]:
+            out.append("relevance, doubtful background left out: " + _rel(m["relevance_clean_background"]))
+        if "relevance_sample" in m:
+            r = m["relevance_sample"]
+            out.append(f"relevance on the arXiv sample as a feed ({r['in_scope']} in scope of {r['papers']}): "
+                       + _rel(r) + f"; in the sample itself {10 * r['precision']:.1f} of 10 proposals in scope")
         for other, r in m.get("relevance_at_recall_of", {}).items():
             out.append(f"  at the recall of {other}: " + _rel(r))
         if "prefilter_stopped" in m:
             stopped = m["prefilter_stopped"]
             out.append(f"pre-filter (not embedded): {stopped['background']} of {result['background']} background "
-                       f"papers, {stopped['labelled']} of {result['papers']} labelled papers")
+                       f"papers; of the labelled, {stopped['in_scope']} in scope and {stopped['out_of_scope']} "
+                       f"out of scope")
         if "threshold_for_target_recall" in m:
             out.append(f"highest threshold keeping the target recall, pooled out of fold: "
                        f"{m['threshold_for_target_recall']:.3f}")
@@ -48,7 +64,8 @@ def as_text(result: dict[str, Any]) -> str:
             cuts = ", ".join(f"{t:.3f}" for t in nested["thresholds"])
             out.append(f"relevance, each fold cut at the threshold its training folds pick ({cuts}):")
             out.append("  all background as negatives: " + _rel(nested["all_background"]))
-            out.append("  doubtful background left out: " + _rel(nested["clean_background"]))
+            if result["background_doubtful"]:
+                out.append("  doubtful background left out: " + _rel(nested["clean_background"]))
     fps = result.get("top_false_positives") or []
     if fps:
         out.append("")

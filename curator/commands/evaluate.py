@@ -24,20 +24,25 @@ from curator.app import pass_app
 @click.option("--folds", type=click.IntRange(min=2, max=20), default=5, show_default=True)
 @click.option("--background", "background_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Background JSON lines (default: the shipped arXiv sample).")
+@click.option("--sample-labels/--no-sample-labels", default=True, show_default=True,
+              help="Also cross-validate the hand-labelled papers of the shipped arXiv sample "
+                   "(they train every fold; their figures are reported apart).")
 @pass_app
 def evaluate(app, input_path: Path, as_json: bool, baselines: bool, folds: int,
-             background_path: Path | None) -> None:
+             background_path: Path | None, sample_labels: bool) -> None:
     """Cross-validate relevance and category; print precision, recall, F1."""
     from classifier.embed import make_encoder
     from classifier.evaluate import Evaluation
     from classifier.report import as_text
-    from classifier.training import BACKGROUND, BadRecord, background, builtin_techniques, labelled
+    from classifier.training import (BACKGROUND, BadRecord, background, builtin_techniques, labelled,
+                                     sample_labelled)
     from curator.errors import BadInput
     from db.classify import EmbeddingCache, technique_rows
 
     try:
         papers = labelled(input_path)
         bg = background(background_path or BACKGROUND)
+        extra = sample_labelled() if sample_labels else []
     except BadRecord as exc:
         raise BadInput(str(exc)) from None
     if len({p.label for p in papers}) < 2 or len(papers) < folds:
@@ -46,7 +51,7 @@ def evaluate(app, input_path: Path, as_json: bool, baselines: bool, folds: int,
     with app.run("evaluate"):
         techniques = technique_rows(app.db) or builtin_techniques()
         ev = Evaluation(papers, bg, techniques, make_encoder(cfg["model"], cfg["batch_size"]),
-                        EmbeddingCache(app.db), k=folds)
+                        EmbeddingCache(app.db), k=folds, extra=extra)
         result = ev.run(cfg["relevance_threshold"], baselines=baselines, nested=baselines)
     result["model"] = cfg["model"]
     if as_json:

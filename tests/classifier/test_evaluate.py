@@ -72,3 +72,32 @@ def test_nested_thresholds_never_see_the_fold_they_cut():
     r = nested_relevance(scores, bg_scores, np.zeros(len(bg), dtype=bool), folds, cuts)
     assert r["all_background"]["recall"] == 1.0 and r["all_background"]["false_positives"] == 0
     assert r["clean_background"]["fpr"] == 0.0 and r["thresholds"] == cuts
+
+
+def test_sample_labels_train_every_fold_and_are_reported_apart():
+    from classifier.evaluate import Evaluation
+    from tests.classifier.fakes import DictCache, TopicEncoder
+
+    def papers(prefix, title, label, n):
+        return [Paper(f"{prefix}{i}", f"{title} {i}", "llm inference", label) for i in range(n)]
+
+    given = papers("q", "int4 quantization", "quantization", 6) + papers("c", "kv cache eviction", "caching", 6)
+    sample = (papers("sq", "low-bit quantization", "quantization", 5) + papers("sc", "cache reuse", "caching", 5)
+              + [Paper(f"si{i}", f"bird song {i}", "field recordings", "irrelevant") for i in range(4)]
+              + [Paper("q0", "a duplicate of a given paper", "llm", "caching")])
+    bg = [Paper(f"b{i}", f"galaxy survey {i}", "dark matter") for i in range(30)] + [Paper("si0", "bird song 0", "")]
+    ev = Evaluation(given, bg, [("caching", "Prefix Caching", "reuse the kv cache")], TopicEncoder(),
+                    DictCache(), k=3, extra=sample)
+    assert ev.n_input == 12 and len(ev.papers) == 12 + 14  # the duplicate of a given paper is dropped
+    assert len(ev.background) == 30  # a labelled sample paper is not background
+    result = ev.run(0.5)
+    emb = result["methods"]["embedding"]
+    assert result["papers"] == 12 and result["sample_papers"] == 14
+    assert emb["category"]["per_category"]["caching"]["support"] == 6
+    assert emb["category_sample"]["per_category"]["caching"]["support"] == 5
+    assert emb["category_all"]["per_category"]["caching"]["support"] == 11
+    feed = emb["relevance_sample"]
+    assert feed["in_scope"] == 10 and feed["papers"] == 10 + 4 + 30
+    assert feed["recall"] == 1.0 and feed["false_positives"] == 0
+    stopped = emb["prefilter_stopped"]
+    assert stopped["in_scope"] == 0 and stopped["background"] + stopped["out_of_scope"] <= 34

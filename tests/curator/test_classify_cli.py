@@ -135,16 +135,22 @@ def test_evaluate_prints_figures_and_json(tmp_path, config, capsys):
                                          "abstract": "rotation curves of spiral galaxies and dark matter"}
                                         for i in range(40)])
     assert _run(tmp_path, config, "evaluate", "--input", str(src), "--background", str(bg),
-                "--json", "--baselines", "--folds", "3") == 0
+                "--json", "--baselines", "--folds", "3", "--no-sample-labels") == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result["methods"]) == {"embedding", "tfidf_lr", "keywords"}
+    assert result["sample_papers"] == 0 and "category_sample" not in result["methods"]["embedding"]
     emb = result["methods"]["embedding"]
     assert 0 <= emb["category"]["macro_f1"] <= 1
     assert len(emb["category"]["confusion"]) == 10
     assert emb["relevance"]["recall"] > 0.5
+    # by default the hand-labelled papers of the shipped sample join the folds, reported apart
     assert _run(tmp_path, config, "evaluate", "--input", str(src), "--background", str(bg), "--folds", "3") == 0
     text = capsys.readouterr().out
     assert "macro-F1" in text and "confusion" in text
+    assert "and 692 hand-labelled papers of the sample" in text
+    assert "hand-labelled papers of the sample: category macro-F1" in text
+    assert "all labelled papers pooled (" in text
+    assert "relevance on the arXiv sample as a feed (346 in scope of " in text
 
 
 def test_evaluate_bad_label_file_exits_2(tmp_path, config, capsys):
