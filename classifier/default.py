@@ -12,6 +12,11 @@ used as they are unless:
   the shipped vocabulary) is refitted on the shipped labelled papers plus those
   (a few hundred rows: cheap).
 
+Technique rows get their shipped reference papers (the hand-labelled papers of
+``technique-labels.jsonl``, summed into the heads) by name, so a list row named
+like a built-in row ("EAGLE", "PTQ") uses them too; the list's own references
+add to them.
+
 The relevance head needs the whole background, so it is not refitted at run
 time: maintainers' rejections take effect at once by never being proposed
 again, and in the relevance head when the heads are refitted with
@@ -28,7 +33,7 @@ from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
 from classifier.pipeline import Classifier, fit_heads, paper_texts
 from classifier.training import (HEADS, Paper, background, builtin_techniques, shipped_labels,
-                                 technique_text)
+                                 technique_labelled, technique_text)
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +63,8 @@ def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
     heads = model.Heads.load(path) if path.exists() else None
     if heads is None or heads.meta.get("model") != encoder.name:
         log.info("fitting heads for %s from the shipped data", encoder.name)
-        return fit_heads(shipped + list(extra), background(), techniques, encoder, cache)
+        return fit_heads(shipped + list(extra), background(), techniques, encoder, cache,
+                         technique_refs=technique_labelled(papers=shipped))
     if extra:
         refit_category(heads, [p for p in shipped + list(extra) if p.label in heads.categories],
                        techniques, encoder, cache)

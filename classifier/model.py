@@ -22,8 +22,12 @@ probability (below 0.02). Cross-validated, no in-scope paper was stopped while
 three in five background papers were (see ``curator evaluate``, which applies
 the same rule).
 
-The technique is the technique row of the predicted category whose vector
-(its own text and the papers it references, averaged) is nearest by cosine.
+The technique is the technique row of the predicted category whose vector is
+nearest by cosine, plus ``NAME_BONUS`` when the paper's text names the row (its
+name or one of the name's parts: "EAGLE", "PTQ", "Speculative Decoding"). A
+row's vector is the mean of its own text's vector and those of its reference
+papers: the papers the list cites in the row, and the shipped papers labelled
+with the row (their sums travel with the heads, ``ref_names``/``ref_sums``).
 Fitted heads are plain arrays, saved to and loaded from ``.npz``.
 """
 from __future__ import annotations
@@ -31,6 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
+
+import re
 
 import numpy as np
 
@@ -41,6 +47,8 @@ from curator.config import CATEGORIES
 # regularisation (inverse strength) of the embedding models and of the term models
 REL_C, CAT_C, TERM_C = 4.0, 8.0, 10.0
 PREFILTER_LOG_ODDS = -4.0
+# added to a technique's cosine when the paper names it
+NAME_BONUS = 0.1
 
 
 @dataclass
@@ -58,6 +66,9 @@ class Heads:
     rel_vb: float = 0.0
     cat_v: np.ndarray | None = None   # (n_categories, n_terms)
     cat_vb: np.ndarray | None = None  # (n_categories,)
+    ref_names: tuple[str, ...] = ()   # techniques with shipped reference papers
+    ref_sums: np.ndarray | None = None  # (n_ref_names, dim): sum of their papers' vectors
+    ref_counts: np.ndarray | None = None  # (n_ref_names,)
 
     @property
     def uses_terms(self) -> bool:
@@ -72,6 +83,9 @@ class Heads:
             arrays.update(terms=self.vocab.terms, idf=self.vocab.idf.astype(np.float32),
                           rel_v=self.rel_v.astype(np.float32), rel_vb=np.float32(self.rel_vb),
                           cat_v=self.cat_v.astype(np.float32), cat_vb=self.cat_vb.astype(np.float32))
+        if self.ref_names:
+            arrays.update(ref_names=np.array(self.ref_names), ref_sums=self.ref_sums.astype(np.float32),
+                          ref_counts=self.ref_counts.astype(np.int32))
         np.savez_compressed(path, **arrays)
 
     @classmethod
@@ -84,7 +98,16 @@ class Heads:
                 heads.vocab = Vocabulary(data["terms"], data["idf"])
                 heads.rel_v, heads.rel_vb = data["rel_v"], float(data["rel_vb"])
                 heads.cat_v, heads.cat_vb = data["cat_v"], data["cat_vb"]
+            if "ref_names" in data.files:
+                heads.ref_names = tuple(data["ref_names"].tolist())
+                heads.ref_sums, heads.ref_counts = data["ref_sums"], data["ref_counts"]
             return heads
+
+    def shipped_refs(self) -> dict[str, tuple[np.ndarray, int]]:
+        """Technique name -> (sum of its shipped reference vectors, how many)."""
+        if not self.ref_names:
+            return {}
+        return {n: (self.ref_sums[i], int(self.ref_counts[i])) for i, n in enumerate(self.ref_names)}
 
 
 @dataclass
@@ -92,6 +115,38 @@ class Technique:
     category: str
     name: str
     vector: np.ndarray  # unit length
+    aliases: tuple[str, ...] = ()  # the name and its parts, as a paper would write them
+
+
+_NAME_PARTS = re.compile(r"\s*/\s*|\s*\(\s*|\s*\)\s*")
+
+
+def name_aliases(name: str) -> tuple[str, ...]:
+    """The ways a paper names a technique row: "Data Parallelism (DP)" gives
+    "Data Parallelism" and "DP"; "MoE / Sparse MoE" gives "MoE" and "Sparse MoE"."""
+    parts = [p.strip() for p in _NAME_PARTS.split(name) if p.strip()]
+    return tuple(dict.fromkeys([name.strip()] + parts if len(parts) > 1 else parts))
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
+
+
+def names_it(text: str, aliases: Sequence[str]) -> bool:
+    """Whether ``text`` names one of ``aliases``: a short upper-case acronym
+    ("PTQ", "TP") as a word with its case, anything else in any case, hyphens
+    and spacing aside, singular or plural."""
+    words = None
+    for alias in aliases:
+        if len(alias) <= 4 and alias.isupper():
+            if re.search(rf"(?<![A-Za-z0-9]){re.escape(alias)}s?(?![A-Za-z0-9])", text):
+                return True
+            continue
+        words = _words(text) if words is None else words
+        key = _words(alias)
+        if key.strip() and (key in words or key[:-1] + "s " in words):
+            return True
+    return False
 
 
 @dataclass
@@ -243,20 +298,27 @@ def fit(X_pos: np.ndarray, pos_categories: Sequence[str | None], X_neg: np.ndarr
     return heads
 
 
-def nearest_technique(vector: np.ndarray, category: str, techniques: Sequence[Technique]) -> str | None:
-    best, best_sim = None, -2.0
+def nearest_technique(vector: np.ndarray, category: str, techniques: Sequence[Technique],
+                      text: str | None = None) -> str | None:
+    """The row of ``category`` nearest to ``vector`` by cosine, ``NAME_BONUS``
+    added to the rows that ``text`` names."""
+    best, best_score = None, -np.inf
     for t in techniques:
         if t.category != category:
             continue
-        sim = float(t.vector @ vector)
-        if sim > best_sim:
-            best, best_sim = t.name, sim
+        score = float(t.vector @ vector)
+        if text and t.aliases and names_it(text, t.aliases):
+            score += NAME_BONUS
+        if score > best_score:
+            best, best_score = t.name, score
     return best
 
 
 def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
-           threshold: float = 0.5, second_ratio: float = 0.6, T: Any = None) -> list[Decision]:
-    """One decision per row of ``X`` (``T``: the rows' term features)."""
+           threshold: float = 0.5, second_ratio: float = 0.6, T: Any = None,
+           texts: Sequence[str] | None = None) -> list[Decision]:
+    """One decision per row of ``X`` (``T``: the rows' term features; ``texts``:
+    the rows' texts, which let a technique the paper names win)."""
     if len(X) == 0:
         return []
     rel = relevance_scores(heads, X, T)
@@ -271,20 +333,26 @@ def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
             continue
         cat = heads.categories[top]
         second = heads.categories[nxt] if probs[i, nxt] >= second_ratio * conf else None
-        out.append(Decision(True, float(rel[i]), cat, conf, nearest_technique(X[i], cat, techniques),
+        text = texts[i] if texts is not None else None
+        out.append(Decision(True, float(rel[i]), cat, conf, nearest_technique(X[i], cat, techniques, text),
                             second, float(probs[i, nxt]) if second else 0.0))
     return out
 
 
 def technique_vectors(name_vectors: np.ndarray, rows: Sequence[tuple[str, str]],
-                      ref_vectors: Sequence[np.ndarray | None]) -> list[Technique]:
-    """Technique vectors: the technique's own text vector averaged with the
-    mean of its referenced papers' vectors (when it has any)."""
+                      ref_vectors: Sequence[np.ndarray | None],
+                      shipped: dict[str, tuple[np.ndarray, int]] | None = None) -> list[Technique]:
+    """Technique vectors: the mean of the technique's own text vector and its
+    reference papers' vectors, the list's (``ref_vectors``, one array or None
+    per row) and the shipped ones (``shipped``: name -> (sum, count)), unit length."""
+    shipped = shipped or {}
     out = []
     for (category, name), own, refs in zip(rows, name_vectors, ref_vectors):
-        v = own.astype(np.float32)
+        v = np.asarray(own, dtype=np.float64).copy()
         if refs is not None and len(refs):
-            v = 0.5 * v + 0.5 * np.asarray(refs, dtype=np.float32).mean(axis=0)
+            v += np.asarray(refs, dtype=np.float64).sum(axis=0)
+        if name in shipped:
+            v += np.asarray(shipped[name][0], dtype=np.float64)
         n = np.linalg.norm(v)
-        out.append(Technique(category, name, v / n if n else v))
+        out.append(Technique(category, name, (v / n if n else v).astype(np.float32), name_aliases(name)))
     return out

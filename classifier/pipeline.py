@@ -44,10 +44,13 @@ def fit_vectors_and_terms(X_pos: np.ndarray, pos_texts: Sequence[str], pos_categ
 
 def fit_heads(positives: Sequence[Paper], background: Sequence[Paper],
               techniques: Sequence[tuple[str, str, str]], encoder: Encoder,
-              cache: VectorCache | None = None, extra_negatives: Sequence[Paper] = ()) -> model.Heads:
+              cache: VectorCache | None = None, extra_negatives: Sequence[Paper] = (),
+              technique_refs: Sequence[tuple[str, Paper]] = ()) -> model.Heads:
     """Positives: papers labelled with a category (or another non-"irrelevant"
     marker: relevant, no category). Papers labelled "irrelevant" and
-    ``extra_negatives`` join the filtered background as negatives."""
+    ``extra_negatives`` join the filtered background as negatives.
+    ``technique_refs`` are (technique name, paper) pairs whose vectors are
+    summed per technique and kept with the heads as references."""
     pos = [p for p in positives if p.label != "irrelevant"]
     neg_labelled = [p for p in positives if p.label == "irrelevant"] + list(extra_negatives)
     known = {p.arxiv_id for p in positives}
@@ -58,10 +61,29 @@ def fit_heads(positives: Sequence[Paper], background: Sequence[Paper],
         embed(pos_texts, encoder, cache), pos_texts, [p.label for p in pos],
         embed(neg_texts, encoder, cache), neg_texts,
         embed(tech_texts, encoder, cache), tech_texts, [c for c, _, _ in techniques])
+    set_technique_refs(heads, technique_refs, encoder, cache)
     heads.meta.update({"model": encoder.name, "positives": str(len(pos)), "negatives": str(len(neg)),
-                       "techniques": str(len(techniques)), "terms": str(len(heads.vocab))})
+                       "techniques": str(len(techniques)), "terms": str(len(heads.vocab)),
+                       "technique_refs": str(len(technique_refs))})
     log.info("fitted heads on %d positives, %d negatives", len(pos), len(neg))
     return heads
+
+
+def set_technique_refs(heads: model.Heads, technique_refs: Sequence[tuple[str, Paper]], encoder: Encoder,
+                       cache: VectorCache | None) -> None:
+    """Sum the reference papers' vectors per technique into ``heads``."""
+    if not technique_refs:
+        heads.ref_names, heads.ref_sums, heads.ref_counts = (), None, None
+        return
+    X = embed_papers([p for _, p in technique_refs], encoder, cache)
+    names = sorted({name for name, _ in technique_refs})
+    index = {n: i for i, n in enumerate(names)}
+    sums = np.zeros((len(names), X.shape[1]), dtype=np.float64)
+    counts = np.zeros(len(names), dtype=np.int32)
+    for (name, _), x in zip(technique_refs, X):
+        sums[index[name]] += x
+        counts[index[name]] += 1
+    heads.ref_names, heads.ref_sums, heads.ref_counts = tuple(names), sums.astype(np.float32), counts
 
 
 class Classifier:
@@ -87,7 +109,8 @@ class Classifier:
         rows = [r for r in rows if r[0] in CATEGORIES]
         own = embed([technique_text(c, n, d) for c, n, d in rows], encoder, cache) if rows else []
         ref_vectors = [embed(refs[n], encoder, cache) if refs.get(n) else None for _, n, _ in rows]
-        techniques = model.technique_vectors(own, [(c, n) for c, n, _ in rows], ref_vectors)
+        techniques = model.technique_vectors(own, [(c, n) for c, n, _ in rows], ref_vectors,
+                                             heads.shipped_refs())
         return cls(heads, encoder, cache, techniques, **settings)
 
     def vectors(self, papers: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -97,16 +120,17 @@ class Classifier:
         """Decisions in input order; papers the pre-filter stops are not embedded."""
         if not papers:
             return []
+        texts = [paper_text(t, a) for t, a in papers]
         if not self.heads.uses_terms:
             return model.decide(self.heads, self.vectors(papers), self.techniques,
-                                self.threshold, self.second_ratio)
-        T = self.heads.vocab.transform([paper_text(t, a) for t, a in papers])
+                                self.threshold, self.second_ratio, texts=texts)
+        T = self.heads.vocab.transform(texts)
         keep = np.flatnonzero(model.worth_embedding(self.heads, T))
         out = [model.Decision(False, float(r), None, 0.0, None)
                for r in model.prefiltered_relevance(self.heads, T)]
         if len(keep):
             kept = model.decide(self.heads, self.vectors([papers[i] for i in keep]), self.techniques,
-                                self.threshold, self.second_ratio, T[keep])
+                                self.threshold, self.second_ratio, T[keep], [texts[i] for i in keep])
             for i, d in zip(keep, kept):
                 out[i] = d
         log.debug("pre-filter: %d of %d papers embedded", len(keep), len(papers))

@@ -33,6 +33,8 @@ DATA = Path(__file__).parent / "data"
 LABELLED = DATA / "labelled.jsonl"
 BACKGROUND = DATA / "arxiv-sample.jsonl.gz"
 SAMPLE_LABELS = DATA / "sample-labels.jsonl"
+TECHNIQUE_LABELS = DATA / "technique-labels.jsonl"
+NO_TECHNIQUE = "none"
 HEADS = DATA / "heads.npz"
 IRRELEVANT = "irrelevant"
 # a paper in scope that fits none of the categories
@@ -118,6 +120,29 @@ def _shipped_labels() -> tuple[Paper, ...]:
     return tuple(papers + [p for p in sample_labelled() if p.arxiv_id not in known])
 
 
+def technique_labelled(path: str | Path = TECHNIQUE_LABELS,
+                       papers: Iterable[Paper] | None = None) -> list[tuple[str, Paper]]:
+    """(technique, paper) of the shipped papers labelled with a row of the
+    built-in technique table of their category (default papers: the shipped
+    labels); a line naming ``none`` is left out. A paper without a category or
+    a row that its category lacks is a one-line BadRecord."""
+    from reports.taxonomy import BUILTIN
+
+    rows = read_jsonl(path, ("arxiv_id", "technique"))
+    by_id = {p.arxiv_id: p for p in (shipped_labels() if papers is None else papers)}
+    out = []
+    for n, r in enumerate(rows, 1):
+        paper = by_id.get(r["arxiv_id"])
+        if paper is None or paper.label not in BUILTIN:
+            raise BadRecord(f"{path}: line {n}: {r['arxiv_id']} is not a shipped paper with a category")
+        if r["technique"] == NO_TECHNIQUE:
+            continue
+        if r["technique"] not in {name for name, _ in BUILTIN[paper.label]}:
+            raise BadRecord(f"{path}: line {n}: {r['technique']!r} is not a technique of {paper.label}")
+        out.append((r["technique"], paper))
+    return out
+
+
 _LLM = re.compile(r"\b(llms?|large language models?|language models?|transformers?|gpt|llama|"
                   r"mixture[- ]of[- ]experts|moe|vlms?|multimodal models?)\b", re.I)
 _EFFICIENT = re.compile(r"\b(inference|serving|decoding|kv[- ]?cache|quantiz\w*|prun\w*|spars\w*|"
@@ -173,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         papers += [Paper(r["arxiv_id"], r["title"], r["abstract"], r["label"])
                    for r in human_labels(open_db(args.labels_db)) if r["arxiv_id"] not in known]
     heads = fit_heads(papers, background(), builtin_techniques(), encoder,
-                      EmbeddingCache(open_db(args.cache_db)))
+                      EmbeddingCache(open_db(args.cache_db)), technique_refs=technique_labelled())
     heads.save(args.output)
     print(f"wrote {args.output}")
     return 0

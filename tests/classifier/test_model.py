@@ -94,3 +94,72 @@ def test_technique_vectors_blend_own_text_and_references():
 
 def test_decide_on_nothing_is_nothing(heads):
     assert model.decide(heads, np.zeros((0, DIM), dtype=np.float32)) == []
+
+
+def test_technique_vectors_average_own_text_list_and_shipped_references():
+    three = _axis(2) * 3  # the sum of three shipped reference vectors
+    [t] = model.technique_vectors(np.stack([_axis(0)]), [("caching", "X")], [np.stack([_axis(1)])],
+                                  {"X": (three, 3), "Other": (_axis(5), 1)})
+    # the mean of own text, one list reference and three shipped ones, made unit length
+    expected = (_axis(0) + _axis(1) + three) / np.linalg.norm(_axis(0) + _axis(1) + three)
+    assert np.allclose(t.vector, expected, atol=1e-6) and t.vector[5] == 0
+    assert t.aliases == ("X",)
+
+
+@pytest.mark.parametrize("name, aliases", [
+    ("EAGLE", ("EAGLE",)),
+    ("Data Parallelism (DP)", ("Data Parallelism (DP)", "Data Parallelism", "DP")),
+    ("MoE / Sparse MoE", ("MoE / Sparse MoE", "MoE", "Sparse MoE")),
+    ("Grammar-based Decoding (GBNF)", ("Grammar-based Decoding (GBNF)", "Grammar-based Decoding", "GBNF")),
+])
+def test_name_aliases_split_a_row_name_into_how_papers_write_it(name, aliases):
+    assert model.name_aliases(name) == aliases
+
+
+@pytest.mark.parametrize("text, aliases, expected", [
+    ("We improve post-training quantization (PTQ) of LLMs.", ("PTQ",), True),
+    ("Existing PTQs lose accuracy.", ("PTQ",), True),
+    ("an adaptive ptq scheme", ("PTQ",), False),            # acronyms keep their case
+    ("OPTQ and GPTQ", ("PTQ",), False),                      # and are whole words
+    ("We quantize the KV-cache: KV cache quantization at 2 bits.", ("KV Cache Quantization",), True),
+    ("Self-speculative decoding with Eagle-style heads", ("EAGLE",), True),
+    ("Speculative decoding with a small draft model", ("EAGLE",), False),
+    ("Mixture of experts with sparse MoEs", ("MoE", "Sparse MoE"), True),
+])
+def test_names_it(text, aliases, expected):
+    assert model.names_it(text, aliases) is expected
+
+
+def test_a_named_technique_wins_only_when_close_and_named():
+    near, named = _axis(0), (_axis(0) * 0.95 + _axis(1) * 0.31)
+    techniques = [model.Technique("sampling_optimization", "Speculative Decoding", near, ("Speculative Decoding",)),
+                  model.Technique("sampling_optimization", "EAGLE", named / np.linalg.norm(named), ("EAGLE",))]
+    x = _axis(0)
+    assert model.nearest_technique(x, "sampling_optimization", techniques) == "Speculative Decoding"
+    assert model.nearest_technique(x, "sampling_optimization", techniques, "EAGLE-3 drafts") == "EAGLE"
+    assert model.nearest_technique(x, "sampling_optimization", techniques, "a draft model") == "Speculative Decoding"
+    far = [techniques[0], model.Technique("sampling_optimization", "EAGLE", _axis(4), ("EAGLE",))]
+    assert model.nearest_technique(x, "sampling_optimization", far, "EAGLE-3 drafts") == "Speculative Decoding"
+    assert model.nearest_technique(x, "caching", techniques, "EAGLE") is None
+
+
+def test_decide_passes_each_text_to_the_technique_choice(heads):
+    techniques = [model.Technique("caching", "Prefix Caching", _axis(1), ("Prefix Caching",)),
+                  model.Technique("caching", "KV Cache Offloading", _axis(1, 0.05, 3), ("KV Cache Offloading",))]
+    x = (_axis(1) + _axis(10)) / np.sqrt(2)
+    plain, named = model.decide(heads, np.stack([x, x]), techniques, threshold=0.5,
+                                texts=["a cache", "we offload: KV cache offloading to CPU"])
+    assert plain.technique == "Prefix Caching" and named.technique == "KV Cache Offloading"
+
+
+def test_shipped_references_round_trip_through_npz(heads, tmp_path):
+    heads.ref_names, heads.ref_sums, heads.ref_counts = ("A", "B"), np.stack([_axis(0), 2 * _axis(1)]), np.array([1, 2])
+    try:
+        heads.save(tmp_path / "h.npz")
+        loaded = model.Heads.load(tmp_path / "h.npz")
+        refs = loaded.shipped_refs()
+        assert set(refs) == {"A", "B"} and refs["B"][1] == 2 and np.allclose(refs["B"][0], 2 * _axis(1))
+    finally:
+        heads.ref_names, heads.ref_sums, heads.ref_counts = (), None, None
+    heads.save(tmp_path / "plain.npz")
+    assert model.Heads.load(tmp_path / "plain.npz").shipped_refs() == {}

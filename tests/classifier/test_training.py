@@ -86,3 +86,49 @@ def test_shipped_labels_are_the_labelled_file_then_the_sample_without_repeats():
                for p in rest)
     papers[0].label = "changed"
     assert shipped_labels()[0].label != "changed"  # callers get copies
+
+
+def test_technique_labels_name_rows_of_the_papers_own_category(tmp_path):
+    from classifier.training import technique_labelled
+
+    papers = [Paper("1", "EAGLE-3 drafting", "a", "sampling_optimization"), Paper("2", "birds", "b", "irrelevant"),
+              Paper("3", "KV offload", "c", "caching")]
+    path = tmp_path / "techniques.jsonl"
+    path.write_text('{"arxiv_id": "1", "technique": "EAGLE"}\n{"arxiv_id": "3", "technique": "none"}\n')
+    assert [(name, p.arxiv_id) for name, p in technique_labelled(path, papers)] == [("EAGLE", "1")]
+    for line, needle in [('{"arxiv_id": "1", "technique": "GPTQ"}', "line 1: 'GPTQ' is not a technique of "
+                                                                     "sampling_optimization"),
+                         ('{"arxiv_id": "2", "technique": "none"}', "line 1: 2 is not a shipped paper with a category"),
+                         ('{"arxiv_id": "9", "technique": "EAGLE"}', "line 1: 9 is not a shipped paper")]:
+        path.write_text(line + "\n")
+        with pytest.raises(BadRecord, match=needle):
+            technique_labelled(path, papers)
+
+
+def test_shipped_technique_labels_cover_the_shipped_papers_with_a_category():
+    from classifier.training import TECHNIQUE_LABELS, read_jsonl, shipped_labels, technique_labelled
+    from curator.config import CATEGORIES
+
+    with_category = [p.arxiv_id for p in shipped_labels() if p.label in CATEGORIES]
+    assert [r["arxiv_id"] for r in read_jsonl(TECHNIQUE_LABELS, ("arxiv_id", "technique"))] == with_category
+    assert len(technique_labelled()) > 0.8 * len(with_category)
+
+
+def test_technique_references_travel_with_the_heads_and_steer_the_technique():
+    pos = [Paper(f"q{i}", f"int4 quantization of llm number {i}", "low-bit inference", "quantization") for i in range(6)]
+    pos += [Paper(f"c{i}", f"kv cache eviction for llm serving {i}", "cache", "caching") for i in range(6)]
+    bg = [Paper(f"b{i}", f"bird migration study {i}", "field data on birds") for i in range(30)]
+    # the row texts alone put eviction papers nearest to Prefix Caching; labelled references move them
+    techniques = [("caching", "Prefix Caching", "reuse the kv cache of llm serving: cache blocks"),
+                  ("caching", "KV Cache Compression", "smaller memory footprint"),
+                  ("quantization", "GPTQ", "int4 quantization with error compensation")]
+    enc, cache = TopicEncoder(), DictCache()
+    paper = ("A kv cache eviction policy for llm serving", "cache")
+    plain = Classifier.with_techniques(fit_heads(pos, bg, techniques, enc, cache), enc, cache, techniques,
+                                       threshold=0.5)
+    assert plain.classify([paper])[0].technique == "Prefix Caching"
+    heads = fit_heads(pos, bg, techniques, enc, cache,
+                      technique_refs=[("KV Cache Compression", p) for p in pos[6:]])
+    assert heads.meta["technique_refs"] == "6" and heads.shipped_refs()["KV Cache Compression"][1] == 6
+    steered = Classifier.with_techniques(heads, enc, cache, techniques, threshold=0.5)
+    assert steered.classify([paper])[0].technique == "KV Cache Compression"
