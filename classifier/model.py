@@ -48,7 +48,7 @@ from curator.config import CATEGORIES
 REL_C, CAT_C, TERM_C = 4.0, 8.0, 10.0
 PREFILTER_LOG_ODDS = -4.0
 # added to a technique's cosine when the paper names it
-NAME_BONUS = 0.1
+NAME_BONUS = 0.2
 
 
 @dataclass
