@@ -27,6 +27,11 @@ paths; general services such as Google Docs excluded), ``nav_entries`` (links in
 tables of contents, HTML only), ``api_reference``, ``quick_start``,
 ``tutorials`` (words in headings and link texts).
 
+Installation guides: ``install_links``, links of the project (see
+``belongs_to``) whose text says install/installation or whose path has an
+``install``/``installation`` part: where a README that shows no install
+command sends its readers.
+
 Install methods (in code and text): ``pip`` (``pip install``, ``uv pip
 install``, ``pipx install``), ``conda`` (``conda install``, ``mamba install``,
 conda-forge), ``docker`` (``docker run/pull/build/compose``, container
@@ -104,6 +109,9 @@ _WECHAT_TEXT = re.compile(r"\bwe-?chat\b|微信", re.I)
 _NOT_PROJECT_DOCS = frozenset({"docs.google.com", "drive.google.com", "docs.github.com", "docs.python.org",
                                "docs.docker.com", "docs.conda.io", "docs.microsoft.com"})
 _DOCS_TEXT = re.compile(r"\bdocumentation\b|\bdocs\b", re.I)
+_INSTALL_LINK_TEXT = re.compile(r"\binstall(?:ation|ing)?\b", re.I)
+_INSTALL_LINK_PATH = re.compile(r"(?:^|/)install(?:ation)?(?:[/._-]|$)", re.I)
+MAX_INSTALL_LINKS = 5
 
 
 @dataclass
@@ -111,6 +119,7 @@ class Signals:
     channels: dict[str, list[str]] = field(default_factory=dict)  # kind -> evidence
     install: dict[str, list[str]] = field(default_factory=dict)  # method -> evidence
     docs_links: list[str] = field(default_factory=list)
+    install_links: list[str] = field(default_factory=list)  # installation guides of the project
     docs_root: str | None = None  # the first link labelled as documentation
     nav_entries: int = 0
     api_reference: bool = False
@@ -189,9 +198,12 @@ def _scan_links(sig: Signals, links: list[tuple[str, str]], project: str | None 
             _add(sig.channels, kind, url)
         _scan_words(sig, label)
         host = (urlsplit(url).hostname or "").lower()
-        if host in _NOT_PROJECT_DOCS or host.endswith("github.com"):
+        if host in _NOT_PROJECT_DOCS or _is_image(url):
             continue
-        if _is_image(url):
+        if _is_install_link(label, url, project) and url not in sig.install_links \
+                and len(sig.install_links) < MAX_INSTALL_LINKS:
+            sig.install_links.append(url)
+        if host.endswith("github.com"):
             continue
         if label and _DOCS_TEXT.search(label):
             labelled.append(url)
@@ -202,6 +214,12 @@ def _scan_links(sig: Signals, links: list[tuple[str, str]], project: str | None 
     for url in labelled + others:
         if url not in sig.docs_links and len(sig.docs_links) < 10:
             sig.docs_links.append(url)
+
+
+def _is_install_link(label: str, url: str, project: str | None) -> bool:
+    path = urlsplit(url).path
+    return bool(_INSTALL_LINK_TEXT.search(label or "") or _INSTALL_LINK_PATH.search(path)) \
+        and belongs_to(url, project)
 
 
 def _is_image(url: str) -> bool:
@@ -319,6 +337,9 @@ def merge(parts: list[Signals]) -> Signals:
         for link in sig.docs_links:
             if link not in out.docs_links and len(out.docs_links) < 10:
                 out.docs_links.append(link)
+        for link in sig.install_links:
+            if link not in out.install_links and len(out.install_links) < MAX_INSTALL_LINKS:
+                out.install_links.append(link)
         out.docs_root = out.docs_root or sig.docs_root
         out.nav_entries = max(out.nav_entries, sig.nav_entries)
         out.api_reference |= sig.api_reference

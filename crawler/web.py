@@ -380,6 +380,8 @@ def crawl_engine(
 
     When no docs URL is known, the first documentation link found in the README
     or homepage (a docs root) is fetched too; at most ``max_pages`` pages in all.
+    When none of them shows an install command, one more page is read: the
+    first installation guide they link to (``install_link``).
     ``fetcher=None`` reads the README only.
     """
     from crawler import signals as sig_mod
@@ -408,6 +410,10 @@ def crawl_engine(
             found_docs = sig_mod.docs_candidate(sig_mod.Signals.from_dict(result.signals), repo)
         if not queue and not docs_url and found_docs and found_docs not in seen:
             queue.append(("docs_link", found_docs))
+    if not any((r.signals or {}).get("install") for r in results):
+        guides = [u for r in results for u in (r.signals or {}).get("install_links", []) if u not in seen]
+        if guides:
+            results.append(fetch_source(fetcher, "install_link", guides[0], repo))
     return results
 
 

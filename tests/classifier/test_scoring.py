@@ -115,6 +115,15 @@ def test_deployment_points_and_breadth():
     assert deployment_part(sig(install={"source": []}), Weights.from_config(cfg))[0] == 90
 
 
+def test_an_unread_installation_guide_makes_deployment_unknown_not_zero():
+    w = Weights()
+    guide = "https://nvidia.github.io/TensorRT-LLM/installation/linux.html"
+    score, parts = deployment_part(sig(install_links=[guide]), w)
+    assert score is None and parts["install_links"] == [guide] and "not read" in parts["reason"]
+    assert deployment_part(sig(install_links=[guide], install_link_read=True), w)[0] == 0
+    assert deployment_part(sig(install={"pip": []}, install_links=[guide]), w)[0] == 70
+
+
 def test_star_growth_from_history():
     rows = [stats("2026-05-01", stars=1000), stats("2026-05-16", stars=1100), stats("2026-05-31", stars=1300)]
     assert stars_growth(rows) == pytest.approx(300)  # 30 days, from the row 30 days back

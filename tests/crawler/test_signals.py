@@ -133,3 +133,20 @@ def test_chat_invite_behind_short_link():
     assert s.channels["slack"] == ["https://l.bentoml.com/join-slack"]
     bots = from_markdown("- [Discord bot for Ollama](https://github.com/someone/discord-bot)")
     assert "discord" not in bots.channels  # a project about Discord is not a channel
+
+
+def test_installation_guides_of_the_project_are_collected():
+    from crawler.signals import from_markdown, merge
+
+    readme = ("[Installation](https://llm.mlc.ai/docs/install/mlc_llm) "
+              "[Guide](https://lightllm-en.readthedocs.io/en/latest/getting_started/installation.html) "
+              "[Install Docker](https://docs.docker.com/engine/install/) "
+              "[install the other tool](https://other.example.org/setup) "
+              "[badge](https://img.shields.io/badge/install-pip-blue.svg) "
+              "[Developer setup](https://github.com/mlc-ai/mlc-llm/blob/main/docs/install.md)")
+    sig = from_markdown(readme, None, "mlc-ai/mlc-llm")
+    assert sig.install_links == ["https://llm.mlc.ai/docs/install/mlc_llm",
+                                 "https://github.com/mlc-ai/mlc-llm/blob/main/docs/install.md"]
+    assert sig.install == {}
+    both = merge([sig, from_markdown(readme, None, "ModelTC/lightllm")])
+    assert "https://lightllm-en.readthedocs.io/en/latest/getting_started/installation.html" in both.install_links

@@ -266,3 +266,28 @@ def test_compressed_bomb_capped_after_decompression():
     with FakeServer(routes({"/": resp})) as srv:
         page = fetcher(max_bytes=100_000).fetch(srv.url + "/")
         assert page.truncated and len(page.text) == 100_000 and page.text.startswith("<p>000")
+
+
+def test_crawl_engine_reads_the_installation_guide_only_when_no_page_shows_an_install_command():
+    guide = html("<h1>Installation</h1><pre>pip install tensorrt-llm</pre><pre>docker run nvcr.io/x</pre>")
+    table = {"/robots.txt": Response(404), "/TensorRT-LLM/installation/linux.html": guide}
+    with FakeServer(routes(table)) as srv:
+        readme = (f"# TensorRT-LLM\n\n- [Installation Guide for Linux]({srv.url}/TensorRT-LLM/installation/linux.html)"
+                  f"\n- [Install Docker](https://docs.docker.com/engine/install/)\n")
+        results = crawl_engine(fetcher(), repo="NVIDIA/TensorRT-LLM", readme=readme, homepage=None,
+                               docs_url=None)
+        by = {r.source: r for r in results}
+        assert by["readme"].signals["install"] == {}
+        assert by["readme"].signals["install_links"] == [srv.url + "/TensorRT-LLM/installation/linux.html"]
+        assert by["install_link"].status == "ok" and set(by["install_link"].signals["install"]) == {"pip", "docker"}
+        shown = readme + "\n```\npip install tensorrt-llm\n```\n"
+        results = crawl_engine(fetcher(), repo="NVIDIA/TensorRT-LLM", readme=shown, homepage=None, docs_url=None)
+        assert [r.source for r in results] == ["readme"]
+        assert [r.path for r in srv.requests].count("/TensorRT-LLM/installation/linux.html") == 1
+
+
+def test_an_installation_guide_that_cannot_be_read_is_recorded_as_such():
+    with FakeServer(routes({"/robots.txt": Response(404)})) as srv:
+        readme = f"See the [installation guide]({srv.url}/engine/docs/install.html)."
+        results = crawl_engine(fetcher(), repo="acme/engine", readme=readme, homepage=None, docs_url=None)
+        assert [(r.source, r.status) for r in results] == [("readme", "ok"), ("install_link", "failed")]
