@@ -54,13 +54,13 @@ def main() -> int:
     folds = list(KFold(args.folds, shuffle=True, random_state=0).split(np.zeros(len(truth))))
 
     def predict(train: np.ndarray, test: np.ndarray, refs: bool, bonus: bool) -> list[str | None]:
-        sums: dict[str, list] = {}
+        sums: dict[tuple[str, str], list] = {}
         for i in train if refs else ():
-            s = sums.setdefault(truth[i], [np.zeros(X.shape[1]), 0])
+            s = sums.setdefault((cats[i], truth[i]), [np.zeros(X.shape[1]), 0])
             s[0] = s[0] + X[i]
             s[1] += 1
         techniques = model.technique_vectors(own, pairs, [None] * len(pairs),
-                                             {n: (v, k) for n, (v, k) in sums.items()})
+                                             {key: (v, k) for key, (v, k) in sums.items()})
         return [model.nearest_technique(X[i], cats[i], techniques, texts[i] if bonus else None) for i in test]
 
     def majority(train: np.ndarray, test: np.ndarray) -> list[str | None]:

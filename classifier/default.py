@@ -13,9 +13,9 @@ used as they are unless:
   (a few hundred rows: cheap).
 
 Technique rows get their shipped reference papers (the hand-labelled papers of
-``technique-labels.jsonl``, summed into the heads) by name, so a list row named
-like a built-in row ("EAGLE", "PTQ") uses them too; the list's own references
-add to them.
+``technique-labels.jsonl``, summed into the heads) by category and name, so a
+list row named like a built-in row of the same category ("EAGLE", "PTQ") uses
+them too; the list's own references add to them.
 
 The relevance head needs the whole background, so it is not refitted at run
 time: maintainers' rejections take effect at once by never being proposed

@@ -27,16 +27,15 @@ nearest by cosine, plus ``NAME_BONUS`` when the paper's text names the row (its
 name or one of the name's parts: "EAGLE", "PTQ", "Speculative Decoding"). A
 row's vector is the mean of its own text's vector and those of its reference
 papers: the papers the list cites in the row, and the shipped papers labelled
-with the row (their sums travel with the heads, ``ref_names``/``ref_sums``).
+with the row (their sums travel with the heads, ``ref_keys``/``ref_sums``).
 Fitted heads are plain arrays, saved to and loaded from ``.npz``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
-
-import re
 
 import numpy as np
 
@@ -66,9 +65,9 @@ class Heads:
     rel_vb: float = 0.0
     cat_v: np.ndarray | None = None   # (n_categories, n_terms)
     cat_vb: np.ndarray | None = None  # (n_categories,)
-    ref_names: tuple[str, ...] = ()   # techniques with shipped reference papers
-    ref_sums: np.ndarray | None = None  # (n_ref_names, dim): sum of their papers' vectors
-    ref_counts: np.ndarray | None = None  # (n_ref_names,)
+    ref_keys: tuple[str, ...] = ()    # "category:technique" of rows with shipped reference papers
+    ref_sums: np.ndarray | None = None  # (n_ref_keys, dim): sum of their papers' vectors
+    ref_counts: np.ndarray | None = None  # (n_ref_keys,)
 
     @property
     def uses_terms(self) -> bool:
@@ -83,8 +82,8 @@ class Heads:
             arrays.update(terms=self.vocab.terms, idf=self.vocab.idf.astype(np.float32),
                           rel_v=self.rel_v.astype(np.float32), rel_vb=np.float32(self.rel_vb),
                           cat_v=self.cat_v.astype(np.float32), cat_vb=self.cat_vb.astype(np.float32))
-        if self.ref_names:
-            arrays.update(ref_names=np.array(self.ref_names), ref_sums=self.ref_sums.astype(np.float32),
+        if self.ref_keys:
+            arrays.update(ref_keys=np.array(self.ref_keys), ref_sums=self.ref_sums.astype(np.float32),
                           ref_counts=self.ref_counts.astype(np.int32))
         np.savez_compressed(path, **arrays)
 
@@ -98,16 +97,18 @@ class Heads:
                 heads.vocab = Vocabulary(data["terms"], data["idf"])
                 heads.rel_v, heads.rel_vb = data["rel_v"], float(data["rel_vb"])
                 heads.cat_v, heads.cat_vb = data["cat_v"], data["cat_vb"]
-            if "ref_names" in data.files:
-                heads.ref_names = tuple(data["ref_names"].tolist())
+            if "ref_keys" in data.files:
+                heads.ref_keys = tuple(data["ref_keys"].tolist())
                 heads.ref_sums, heads.ref_counts = data["ref_sums"], data["ref_counts"]
             return heads
 
-    def shipped_refs(self) -> dict[str, tuple[np.ndarray, int]]:
-        """Technique name -> (sum of its shipped reference vectors, how many)."""
-        if not self.ref_names:
-            return {}
-        return {n: (self.ref_sums[i], int(self.ref_counts[i])) for i, n in enumerate(self.ref_names)}
+    def shipped_refs(self) -> dict[tuple[str, str], tuple[np.ndarray, int]]:
+        """(category, technique) -> (sum of its shipped reference vectors, how many)."""
+        out = {}
+        for i, key in enumerate(self.ref_keys):
+            category, name = key.split(":", 1)
+            out[(category, name)] = (self.ref_sums[i], int(self.ref_counts[i]))
+        return out
 
 
 @dataclass
@@ -341,18 +342,19 @@ def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
 
 def technique_vectors(name_vectors: np.ndarray, rows: Sequence[tuple[str, str]],
                       ref_vectors: Sequence[np.ndarray | None],
-                      shipped: dict[str, tuple[np.ndarray, int]] | None = None) -> list[Technique]:
+                      shipped: dict[tuple[str, str], tuple[np.ndarray, int]] | None = None) -> list[Technique]:
     """Technique vectors: the mean of the technique's own text vector and its
     reference papers' vectors, the list's (``ref_vectors``, one array or None
-    per row) and the shipped ones (``shipped``: name -> (sum, count)), unit length."""
+    per row) and the shipped ones (``shipped``: (category, name) -> (sum,
+    count)), unit length."""
     shipped = shipped or {}
     out = []
     for (category, name), own, refs in zip(rows, name_vectors, ref_vectors):
         v = np.asarray(own, dtype=np.float64).copy()
         if refs is not None and len(refs):
             v += np.asarray(refs, dtype=np.float64).sum(axis=0)
-        if name in shipped:
-            v += np.asarray(shipped[name][0], dtype=np.float64)
+        if (category, name) in shipped:
+            v += np.asarray(shipped[(category, name)][0], dtype=np.float64)
         n = np.linalg.norm(v)
         out.append(Technique(category, name, (v / n if n else v).astype(np.float32), name_aliases(name)))
     return out

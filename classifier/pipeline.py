@@ -71,19 +71,20 @@ def fit_heads(positives: Sequence[Paper], background: Sequence[Paper],
 
 def set_technique_refs(heads: model.Heads, technique_refs: Sequence[tuple[str, Paper]], encoder: Encoder,
                        cache: VectorCache | None) -> None:
-    """Sum the reference papers' vectors per technique into ``heads``."""
+    """Sum the reference papers' vectors per (category, technique) into ``heads``;
+    a paper's category is its label."""
     if not technique_refs:
-        heads.ref_names, heads.ref_sums, heads.ref_counts = (), None, None
+        heads.ref_keys, heads.ref_sums, heads.ref_counts = (), None, None
         return
     X = embed_papers([p for _, p in technique_refs], encoder, cache)
-    names = sorted({name for name, _ in technique_refs})
-    index = {n: i for i, n in enumerate(names)}
-    sums = np.zeros((len(names), X.shape[1]), dtype=np.float64)
-    counts = np.zeros(len(names), dtype=np.int32)
-    for (name, _), x in zip(technique_refs, X):
-        sums[index[name]] += x
-        counts[index[name]] += 1
-    heads.ref_names, heads.ref_sums, heads.ref_counts = tuple(names), sums.astype(np.float32), counts
+    keys = [f"{p.label}:{name}" for name, p in technique_refs]
+    index = {k: i for i, k in enumerate(sorted(set(keys)))}
+    sums = np.zeros((len(index), X.shape[1]), dtype=np.float64)
+    counts = np.zeros(len(index), dtype=np.int32)
+    for key, x in zip(keys, X):
+        sums[index[key]] += x
+        counts[index[key]] += 1
+    heads.ref_keys, heads.ref_sums, heads.ref_counts = tuple(index), sums.astype(np.float32), counts
 
 
 class Classifier:

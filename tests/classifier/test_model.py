@@ -99,7 +99,7 @@ def test_decide_on_nothing_is_nothing(heads):
 def test_technique_vectors_average_own_text_list_and_shipped_references():
     three = _axis(2) * 3  # the sum of three shipped reference vectors
     [t] = model.technique_vectors(np.stack([_axis(0)]), [("caching", "X")], [np.stack([_axis(1)])],
-                                  {"X": (three, 3), "Other": (_axis(5), 1)})
+                                  {("caching", "X"): (three, 3), ("quantization", "X"): (_axis(5), 1)})
     # the mean of own text, one list reference and three shipped ones, made unit length
     expected = (_axis(0) + _axis(1) + three) / np.linalg.norm(_axis(0) + _axis(1) + three)
     assert np.allclose(t.vector, expected, atol=1e-6) and t.vector[5] == 0
@@ -153,13 +153,15 @@ def test_decide_passes_each_text_to_the_technique_choice(heads):
 
 
 def test_shipped_references_round_trip_through_npz(heads, tmp_path):
-    heads.ref_names, heads.ref_sums, heads.ref_counts = ("A", "B"), np.stack([_axis(0), 2 * _axis(1)]), np.array([1, 2])
+    heads.ref_keys = ("caching:A", "structured_outputs:FSM / CFG")
+    heads.ref_sums, heads.ref_counts = np.stack([_axis(0), 2 * _axis(1)]), np.array([1, 2])
     try:
         heads.save(tmp_path / "h.npz")
-        loaded = model.Heads.load(tmp_path / "h.npz")
-        refs = loaded.shipped_refs()
-        assert set(refs) == {"A", "B"} and refs["B"][1] == 2 and np.allclose(refs["B"][0], 2 * _axis(1))
+        refs = model.Heads.load(tmp_path / "h.npz").shipped_refs()
+        assert set(refs) == {("caching", "A"), ("structured_outputs", "FSM / CFG")}
+        count = refs[("structured_outputs", "FSM / CFG")][1]
+        assert count == 2 and np.allclose(refs[("structured_outputs", "FSM / CFG")][0], 2 * _axis(1))
     finally:
-        heads.ref_names, heads.ref_sums, heads.ref_counts = (), None, None
+        heads.ref_keys, heads.ref_sums, heads.ref_counts = (), None, None
     heads.save(tmp_path / "plain.npz")
     assert model.Heads.load(tmp_path / "plain.npz").shipped_refs() == {}

@@ -129,6 +129,6 @@ def test_technique_references_travel_with_the_heads_and_steer_the_technique():
     assert plain.classify([paper])[0].technique == "Prefix Caching"
     heads = fit_heads(pos, bg, techniques, enc, cache,
                       technique_refs=[("KV Cache Compression", p) for p in pos[6:]])
-    assert heads.meta["technique_refs"] == "6" and heads.shipped_refs()["KV Cache Compression"][1] == 6
+    assert heads.meta["technique_refs"] == "6" and heads.shipped_refs()[("caching", "KV Cache Compression")][1] == 6
     steered = Classifier.with_techniques(heads, enc, cache, techniques, threshold=0.5)
     assert steered.classify([paper])[0].technique == "KV Cache Compression"
