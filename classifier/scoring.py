@@ -159,10 +159,11 @@ def deployment_part(sig: dict | None, weights: Weights) -> tuple[float | None, d
     methods = sorted(m for m in (sig.get("install") or {}) if m in weights.install)
     points = {m: weights.install[m] for m in methods}
     if not methods:
-        unread = [] if sig.get("install_link_read") else list(sig.get("install_links") or [])
-        if unread:  # the install steps are on a page that was not read: unknown, not zero
+        guides = list(sig.get("install_links") or [])
+        read = set(sig.get("read_urls") or [])
+        if guides and not read.intersection(guides):  # the install steps were not read: unknown, not zero
             return None, {"reason": "install steps only behind a link that was not read",
-                          "install_links": unread[:3]}
+                          "install_links": guides[:3]}
         return 0.0, {"methods": [], "points": {}, "best": 0, "breadth_bonus": weights.breadth_bonus}
     best = max(points.values())
     score = min(100.0, best + weights.breadth_bonus * (len(methods) - 1))

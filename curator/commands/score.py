@@ -53,7 +53,7 @@ def score_one(db, engine: dict, weights, since: str, day: str):
     if rows:
         merged = merge([Signals.from_dict(r["signals"]) for r in rows]).to_dict()
         merged["docs_site_fetched"] = any(r["source"] in ("docs", "docs_link") for r in rows)
-        merged["install_link_read"] = any(r["source"] == "install_link" for r in rows)
+        merged["read_urls"] = sorted({r["url"] for r in rows if r["url"]})
         merged["sources"] = [f"{r['source']}@{r['date']}" for r in rows]
     history = [h for h in stats_history(db, engine["repo"], since) if h["date"][:10] <= day]
     return score_engine(merged, history, weights)

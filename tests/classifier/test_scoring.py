@@ -120,7 +120,8 @@ def test_an_unread_installation_guide_makes_deployment_unknown_not_zero():
     guide = "https://nvidia.github.io/TensorRT-LLM/installation/linux.html"
     score, parts = deployment_part(sig(install_links=[guide]), w)
     assert score is None and parts["install_links"] == [guide] and "not read" in parts["reason"]
-    assert deployment_part(sig(install_links=[guide], install_link_read=True), w)[0] == 0
+    assert deployment_part(sig(install_links=[guide], read_urls=[guide]), w)[0] == 0
+    assert deployment_part(sig(install_links=[guide], read_urls=["https://other.example/"]), w)[0] is None
     assert deployment_part(sig(install={"pip": []}, install_links=[guide]), w)[0] == 70
 
 

@@ -79,3 +79,21 @@ def test_failed_page_keeps_last_good_reading_within_window(db):
         ("homepage", "2026-06-01", {"n": 1}), ("readme", "2026-06-02", {"r": 2})]
     assert usable_web_signals(db, "E", "2026-06-02", "2026-06-02")[0]["source"] == "readme"
     assert [r["date"] for r in usable_web_signals(db, "E", "2026-04-01", "2026-05-31")] == ["2026-05-01"]
+
+
+def test_score_one_knows_whether_the_installation_guide_was_read(db):
+    from classifier.scoring import Weights
+    from curator.commands.score import score_one
+
+    guide = "https://e.org/docs/install.html"
+    readme = {"source": "readme", "status": "ok", "signals": {"install": {}, "install_links": [guide]}}
+    engine = {"name": "E", "repo": "o/e"}
+    save_web_signals(db, "E", "2026-06-01", [readme, {"source": "install_link", "url": guide, "status": "failed",
+                                                      "error": "HTTP 503"}])
+    assert score_one(db, engine, Weights(), "2026-05-01", "2026-06-01").ease_of_deployment is None
+    save_web_signals(db, "E", "2026-06-02", [readme, {"source": "install_link", "url": guide, "status": "ok",
+                                                      "signals": {"install": {}}}])
+    assert score_one(db, engine, Weights(), "2026-05-01", "2026-06-02").ease_of_deployment == 0
+    save_web_signals(db, "E", "2026-06-03", [readme, {"source": "install_link", "url": guide, "status": "ok",
+                                                      "signals": {"install": {"pip": ["pip install e"]}}}])
+    assert score_one(db, engine, Weights(), "2026-05-01", "2026-06-03").ease_of_deployment == 70
