@@ -54,13 +54,8 @@ def main() -> int:
     folds = list(KFold(args.folds, shuffle=True, random_state=0).split(np.zeros(len(truth))))
 
     def predict(train: np.ndarray, test: np.ndarray, refs: bool, bonus: bool) -> list[str | None]:
-        sums: dict[tuple[str, str], list] = {}
-        for i in train if refs else ():
-            s = sums.setdefault((cats[i], truth[i]), [np.zeros(X.shape[1]), 0])
-            s[0] = s[0] + X[i]
-            s[1] += 1
-        techniques = model.technique_vectors(own, pairs, [None] * len(pairs),
-                                             {key: (v, k) for key, (v, k) in sums.items()})
+        shipped = model.reference_sums([(cats[i], truth[i]) for i in train], X[train]) if refs else {}
+        techniques = model.technique_vectors(own, pairs, [None] * len(pairs), shipped)
         return [model.nearest_technique(X[i], cats[i], techniques, texts[i] if bonus else None) for i in test]
 
     def majority(train: np.ndarray, test: np.ndarray) -> list[str | None]:

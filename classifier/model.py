@@ -340,6 +340,16 @@ def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
     return out
 
 
+def reference_sums(keys: Sequence[tuple[str, str]], X: np.ndarray) -> dict[tuple[str, str], tuple[np.ndarray, int]]:
+    """(category, technique) -> (sum of the rows of ``X`` labelled with it, how
+    many): the shipped references in the form :func:`technique_vectors` takes."""
+    out: dict[tuple[str, str], tuple[np.ndarray, int]] = {}
+    for key, x in zip(keys, X):
+        total, n = out.get(key, (np.zeros(X.shape[1], dtype=np.float64), 0))
+        out[key] = (total + x, n + 1)
+    return out
+
+
 def technique_vectors(name_vectors: np.ndarray, rows: Sequence[tuple[str, str]],
                       ref_vectors: Sequence[np.ndarray | None],
                       shipped: dict[tuple[str, str], tuple[np.ndarray, int]] | None = None) -> list[Technique]:

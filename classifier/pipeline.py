@@ -77,14 +77,11 @@ def set_technique_refs(heads: model.Heads, technique_refs: Sequence[tuple[str, P
         heads.ref_keys, heads.ref_sums, heads.ref_counts = (), None, None
         return
     X = embed_papers([p for _, p in technique_refs], encoder, cache)
-    keys = [f"{p.label}:{name}" for name, p in technique_refs]
-    index = {k: i for i, k in enumerate(sorted(set(keys)))}
-    sums = np.zeros((len(index), X.shape[1]), dtype=np.float64)
-    counts = np.zeros(len(index), dtype=np.int32)
-    for key, x in zip(keys, X):
-        sums[index[key]] += x
-        counts[index[key]] += 1
-    heads.ref_keys, heads.ref_sums, heads.ref_counts = tuple(index), sums.astype(np.float32), counts
+    refs = model.reference_sums([(p.label, name) for name, p in technique_refs], X)
+    keys = sorted(refs)
+    heads.ref_keys = tuple(f"{category}:{name}" for category, name in keys)
+    heads.ref_sums = np.stack([refs[k][0] for k in keys]).astype(np.float32)
+    heads.ref_counts = np.array([refs[k][1] for k in keys], dtype=np.int32)
 
 
 class Classifier:

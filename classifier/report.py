@@ -34,11 +34,11 @@ def as_text(result: dict[str, Any]) -> str:
         for c, row in zip(CATEGORIES, cat["confusion"]):
             out.append(f"{_SHORT[c]:<8}" + "".join(f"{v:7d}" for v in row))
         if "category_sample" in m:
-            sample = m["category_sample"]
-            out.append(f"hand-labelled papers of the sample: category macro-F1 {sample['macro_f1']:.3f}, "
-                       f"accuracy {sample['accuracy']:.3f} ("
-                       + ", ".join(f"{_SHORT[c]} {sample['per_category'][c]['f1']:.2f}/"
-                                   f"{sample['per_category'][c]['support']}" for c in CATEGORIES) + ")")
+            of_sample = m["category_sample"]
+            out.append(f"hand-labelled papers of the sample: category macro-F1 {of_sample['macro_f1']:.3f}, "
+                       f"accuracy {of_sample['accuracy']:.3f} ("
+                       + ", ".join(f"{_SHORT[c]} {of_sample['per_category'][c]['f1']:.2f}/"
+                                   f"{of_sample['per_category'][c]['support']}" for c in CATEGORIES) + ")")
             pooled = m["category_all"]
             out.append(f"all labelled papers pooled ({sum(r['support'] for r in pooled['per_category'].values())}): "
                        f"category macro-F1 {pooled['macro_f1']:.3f}, accuracy {pooled['accuracy']:.3f}")

@@ -165,3 +165,11 @@ def test_shipped_references_round_trip_through_npz(heads, tmp_path):
         heads.ref_keys, heads.ref_sums, heads.ref_counts = (), None, None
     heads.save(tmp_path / "plain.npz")
     assert model.Heads.load(tmp_path / "plain.npz").shipped_refs() == {}
+
+
+def test_reference_sums_add_up_each_rows_papers():
+    refs = model.reference_sums([("caching", "A"), ("pruning", "A"), ("caching", "A")],
+                                np.stack([_axis(0), _axis(1), _axis(2)]))
+    assert set(refs) == {("caching", "A"), ("pruning", "A")}
+    assert refs[("caching", "A")][1] == 2 and np.allclose(refs[("caching", "A")][0], _axis(0) + _axis(2))
+    assert model.reference_sums([], np.zeros((0, DIM))) == {}
