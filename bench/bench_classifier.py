@@ -31,7 +31,7 @@ def main() -> int:
     from classifier.default import DbKnowledge, build
     from classifier.embed import SentenceEncoder, embed, paper_text
     from classifier.training import background
-    from curator.config import DEFAULTS
+    from catalogue.settings import DEFAULTS
     from db import open_db
     from db.classify import EmbeddingCache
 

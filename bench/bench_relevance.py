@@ -55,7 +55,7 @@ def load(cache_db: str, folds: int) -> Any:
     from classifier.embed import make_encoder
     from classifier.evaluate import Evaluation
     from classifier.training import background, builtin_techniques, labelled, sample_labelled
-    from curator.config import DEFAULTS
+    from catalogue.settings import DEFAULTS
     from db import open_db
     from db.classify import EmbeddingCache
 

@@ -36,7 +36,7 @@ def main() -> int:
     from classifier import model
     from classifier.embed import embed, make_encoder, paper_text
     from classifier.training import builtin_techniques, technique_labelled, technique_text
-    from curator.config import DEFAULTS
+    from catalogue.settings import DEFAULTS
     from db import open_db
     from db.classify import EmbeddingCache
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from catalogue.errors import BadInput
+from catalogue.vocabulary import CATEGORIES
 from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
 from classifier.pipeline import Classifier, fit_heads, paper_texts
@@ -61,6 +63,8 @@ def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
     techniques = list(techniques) or builtin_techniques()
     shipped = shipped_labels()
     heads = model.Heads.load(path) if path.exists() else None
+    if heads is not None:
+        check_vocabulary(heads, path)
     if heads is None or heads.meta.get("model") != encoder.name:
         log.info("fitting heads for %s from the shipped data", encoder.name)
         return fit_heads(shipped + list(extra), background(), techniques, encoder, cache,
@@ -69,6 +73,18 @@ def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
         refit_category(heads, [p for p in shipped + list(extra) if p.label in heads.categories],
                        techniques, encoder, cache)
     return heads
+
+
+def check_vocabulary(heads: model.Heads, path: Path) -> None:
+    """Heads fitted on other categories than the vocabulary's are refused (one line, exit 2)."""
+    if tuple(heads.categories) != CATEGORIES:
+        missing = [c for c in CATEGORIES if c not in heads.categories]
+        extra = [c for c in heads.categories if c not in CATEGORIES]
+        what = "; ".join(filter(None, [f"not fitted on {', '.join(missing)}" if missing else "",
+                                       f"fitted on {', '.join(extra)}, which the vocabulary lacks" if extra else "",
+                                       "" if missing or extra else "categories in another order"]))
+        raise BadInput(f"{path}: the heads do not match the vocabulary ({what}); "
+                       f"refit them with `python -m classifier.training`")
 
 
 def refit_category(heads: model.Heads, papers: Sequence[Paper], techniques: Sequence[tuple[str, str, str]],

@@ -33,7 +33,7 @@ from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
 from classifier.pipeline import fit_vectors_and_terms
 from classifier.training import DOUBTFUL_WEIGHT, IRRELEVANT, Paper, looks_in_scope, technique_text
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES, KEYWORDS
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +42,10 @@ FEED_PREVALENCE = 0.01
 # this share of the in-scope papers, scored out of fold
 TARGET_RECALL = 0.85
 
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "batch_optimization": ("batching", "batch", "scheduling", "scheduler", "throughput", "prefill"),
-    "parallelism": ("parallelism", "parallel", "distributed", "disaggregat", "pipeline", "multi-gpu"),
-    "quantization": ("quantiz", "low-bit", "int4", "int8", "fp8", "4-bit", "bit-width", "binar"),
-    "pruning": ("prun", "remove layers", "layer removal", "structured pruning"),
-    "sparsity": ("sparsity", "sparse", "mixture-of-experts", "moe", "activation sparsity"),
-    "fine_tuning": ("fine-tun", "finetun", "lora", "adapter", "peft"),
-    "caching": ("kv cache", "kv-cache", "cache", "caching", "eviction", "long-context", "long context"),
-    "attention_optimization": ("attention", "flashattention", "kernel", "linear attention"),
-    "sampling_optimization": ("speculative", "draft", "decoding", "medusa", "eagle", "parallel decoding"),
-    "structured_outputs": ("structured output", "constrained decoding", "grammar", "json", "schema"),
-}
-
 
 def keyword_category(title: str, abstract: str) -> str:
     text = f"{title} {title} {abstract}".lower()
-    scores = [sum(text.count(k) for k in _KEYWORDS[c]) for c in CATEGORIES]
+    scores = [sum(text.count(k) for k in KEYWORDS[c]) for c in CATEGORIES]
     return CATEGORIES[int(np.argmax(scores))]
 
 

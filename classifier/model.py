@@ -40,7 +40,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from classifier.terms import Vocabulary, empty_vocabulary
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES
 
 
 # regularisation (inverse strength) of the embedding models and of the term models

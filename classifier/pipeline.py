@@ -16,7 +16,7 @@ from classifier import model
 from classifier.embed import Encoder, VectorCache, embed, paper_text
 from classifier.terms import fit_vocabulary
 from classifier.training import Paper, negatives, technique_text
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES
 
 log = logging.getLogger(__name__)
 

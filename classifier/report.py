@@ -3,12 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from curator.config import CATEGORIES
-
-_SHORT = {"batch_optimization": "batch", "parallelism": "par", "quantization": "quant",
-          "pruning": "prune", "sparsity": "sparse", "fine_tuning": "ft", "caching": "cache",
-          "attention_optimization": "attn", "sampling_optimization": "sample",
-          "structured_outputs": "struct"}
+from catalogue.vocabulary import CATEGORIES, SHORT
 
 
 def _rel(r: dict[str, float]) -> str:
@@ -30,14 +25,14 @@ def as_text(result: dict[str, Any]) -> str:
             row = cat["per_category"][c]
             out.append(f"{c:<24} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:4d}")
         out.append("confusion (rows truth, columns predicted):")
-        out.append(" " * 8 + "".join(f"{_SHORT[c]:>7}" for c in CATEGORIES))
+        out.append(" " * 8 + "".join(f"{SHORT[c]:>7}" for c in CATEGORIES))
         for c, row in zip(CATEGORIES, cat["confusion"]):
-            out.append(f"{_SHORT[c]:<8}" + "".join(f"{v:7d}" for v in row))
+            out.append(f"{SHORT[c]:<8}" + "".join(f"{v:7d}" for v in row))
         if "category_sample" in m:
             of_sample = m["category_sample"]
             out.append(f"hand-labelled papers of the sample: category macro-F1 {of_sample['macro_f1']:.3f}, "
                        f"accuracy {of_sample['accuracy']:.3f} ("
-                       + ", ".join(f"{_SHORT[c]} {of_sample['per_category'][c]['f1']:.2f}/"
+                       + ", ".join(f"{SHORT[c]} {of_sample['per_category'][c]['f1']:.2f}/"
                                    f"{of_sample['per_category'][c]['support']}" for c in CATEGORIES) + ")")
             pooled = m["category_all"]
             out.append(f"all labelled papers pooled ({sum(r['support'] for r in pooled['per_category'].values())}): "

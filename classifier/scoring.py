@@ -2,37 +2,39 @@
 
 ``score_engine(signals, stats, weights)`` returns an :class:`EngineScore`
 with the totals and a ``components`` dict naming every input, its value, its
-weight and, when missing, why. Nothing here knows any engine by name.
+weight and, when missing, why. Nothing here knows any engine by name. The
+weights of the parts inside each score are the constants below; the weights
+between the scores, the caps and the install-method points are settings
+(``[scoring]``, defaults in :mod:`catalogue.settings`). docs/scores.md shows
+all of them in one table, which a test checks against this module.
 
-**Documentation** (``docs_score`` 0-1) = sum of
-  docs site found (a docs page fetched, or a link labelled docs/documentation
-  whose host or path names the repository's owner or name) 0.30,
-  quick start 0.20, API reference 0.20, tutorials/examples/guides 0.15,
-  navigation depth 0.15 * min(1, log(1+entries)/log(1+50)).
-``docs_level``: ``missing`` < 0.15 <= ``simple`` < 0.45 <= ``moderate`` < 0.75 <= ``detailed``.
+**Documentation** (``docs_score`` 0-1): a weighted sum of a docs site found (a
+docs page fetched, or a link labelled docs/documentation whose host or path
+names the repository's owner or name), a quick start, an API reference,
+tutorials/examples/guides, and the navigation depth on a capped log scale.
+``docs_level`` cuts the score into ``missing``, ``simple``, ``moderate`` and
+``detailed`` at ``DOCS_LEVELS``.
 
-**Community** (``community_score`` 0-1) = chat (Discord, Slack or WeChat) 0.35,
-  forum (Discourse, GitHub Discussions - from the page or ``has_discussions``
-  of repo_stats -, a forum site, Reddit) 0.30, meetups/events 0.20, X/Twitter 0.15.
-  ``sns`` = chat present, ``forum`` = forum present, ``meetup`` = meetups present.
+**Community** (``community_score`` 0-1): a weighted sum of chat (Discord,
+Slack or WeChat), a forum (Discourse, GitHub Discussions - from the page or
+``has_discussions`` of repo_stats -, a forum site, Reddit), meetups/events and
+X/Twitter. ``sns`` = chat present, ``forum`` = forum present, ``meetup`` =
+meetups present.
 
 **Activity** (``activity_score`` 0-1), from the latest ``repo_stats`` row,
-  combined as the OpenSSF criticality score does:
-  ``sum(w_i * s_i) / sum(w_i)`` over the signals present, with
-  ``s_i = log(1+x_i) / log(1+max(x_i, cap_i))`` (caps: ``scoring.*_cap``):
-  contributors w=2, commits in 90 days w=1, releases (count) w=0.5,
-  star growth over ~30 days (from repo_stats history, scaled to 30 days) w=1,
-  median first response to issues w=1 where lower is better:
-  ``s = 1 - log(1+h)/log(1+max(h, cap))``.
+combined as the OpenSSF criticality score does: ``sum(w_i * s_i) / sum(w_i)``
+over the signals present, with ``s_i = log(1+x_i) / log(1+max(x_i, cap_i))``:
+contributors, commits in 90 days, releases (count), star growth over ~30 days
+(from repo_stats history, scaled to 30 days) and the median first response to
+issues, where lower is better: ``s = 1 - log(1+h)/log(1+max(h, cap))``.
 
-**Ease-of-Use** (0-100) = 100 * weighted mean of docs, community and activity
-  with ``scoring.docs_weight`` / ``community_weight`` / ``activity_weight``;
-  a part with no data (null) is left out and the other weights renormalised.
+**Ease-of-Use** (0-100) = 100 * the weighted mean of docs, community and
+activity; a part with no data (null) is left out and the other weights
+renormalised.
 
-**Ease-of-Deployment** (0-100) = min(100, best method + 10 per other method),
-  method points: pip 70, homebrew 70, conda 60, docker 60, apt 60, prebuilt
-  binary 60, source build 25 (``scoring.install_*`` settings, and
-  ``scoring.install_breadth_bonus``). No install signal read at all: null.
+**Ease-of-Deployment** (0-100) = the points of the best install method plus a
+breadth bonus per other method, at most 100. No install signal read at all:
+null; install steps only behind a guide that was not read: null.
 """
 from __future__ import annotations
 
@@ -41,38 +43,39 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
+from catalogue.settings import DEFAULTS
+from catalogue.vocabulary import INSTALL_METHODS
+
 DOCS_PARTS = {"docs_site": 0.30, "quick_start": 0.20, "api_reference": 0.20, "tutorials": 0.15, "navigation": 0.15}
 NAV_CAP = 50
 DOCS_LEVELS = ((0.75, "detailed"), (0.45, "moderate"), (0.15, "simple"), (0.0, "missing"))
 COMMUNITY_PARTS = {"chat": 0.35, "forum": 0.30, "meetup": 0.20, "twitter": 0.15}
 ACTIVITY_WEIGHTS = {"contributors": 2.0, "commits_90d": 1.0, "releases": 0.5, "stars_growth_30d": 1.0,
                     "median_first_response_hours": 1.0}
-INSTALL_METHODS = ("pip", "conda", "docker", "homebrew", "apt", "binary", "source")
+# activity input -> the setting that caps it
+CAP_SETTINGS = {"contributors": "contributors_cap", "commits_90d": "commits_90d_cap", "releases": "releases_cap",
+                "stars_growth_30d": "stars_growth_cap", "median_first_response_hours": "response_hours_cap"}
 
 
 @dataclass
 class Weights:
-    docs: float = 0.4
-    community: float = 0.25
-    activity: float = 0.35
-    caps: dict[str, float] = field(default_factory=lambda: {
-        "contributors": 1000, "commits_90d": 2000, "releases": 100, "stars_growth_30d": 5000,
-        "median_first_response_hours": 720})
-    install: dict[str, float] = field(default_factory=lambda: {
-        "pip": 70, "homebrew": 70, "conda": 60, "docker": 60, "apt": 60, "binary": 60, "source": 25})
-    breadth_bonus: float = 10
+    """The settings of ``[scoring]`` as the maths uses them; ``from_config()`` gives the defaults."""
+
+    docs: float
+    community: float
+    activity: float
+    caps: dict[str, float]
+    install: dict[str, float]
+    breadth_bonus: float
 
     @classmethod
-    def from_config(cls, section: dict[str, Any]) -> "Weights":
-        w = cls(docs=section["docs_weight"], community=section["community_weight"],
-                activity=section["activity_weight"])
-        w.caps = {"contributors": section["contributors_cap"], "commits_90d": section["commits_90d_cap"],
-                  "releases": section["releases_cap"], "stars_growth_30d": section["stars_growth_cap"],
-                  "median_first_response_hours": section["response_hours_cap"]}
-        for method in INSTALL_METHODS:
-            w.install[method] = section.get(f"install_{method}", w.install[method])
-        w.breadth_bonus = section.get("install_breadth_bonus", w.breadth_bonus)
-        return w
+    def from_config(cls, section: dict[str, Any] | None = None) -> "Weights":
+        section = DEFAULTS["scoring"] if section is None else section
+        return cls(docs=section["docs_weight"], community=section["community_weight"],
+                   activity=section["activity_weight"],
+                   caps={name: section[key] for name, key in CAP_SETTINGS.items()},
+                   install={method: section[f"install_{method}"] for method in INSTALL_METHODS},
+                   breadth_bonus=section["install_breadth_bonus"])
 
 
 @dataclass

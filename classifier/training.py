@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES
 
 DATA = Path(__file__).parent / "data"
 LABELLED = DATA / "labelled.jsonl"
@@ -126,7 +126,7 @@ def technique_labelled(path: str | Path = TECHNIQUE_LABELS,
     built-in technique table of their category (default papers: the shipped
     labels); a line naming ``none`` is left out. A paper without a category or
     a row that its category lacks is a one-line BadRecord."""
-    from reports.taxonomy import BUILTIN
+    from catalogue.vocabulary import BUILTIN
 
     rows = read_jsonl(path, ("arxiv_id", "technique"))
     by_id = {p.arxiv_id: p for p in (shipped_labels() if papers is None else papers)}
@@ -166,7 +166,7 @@ def negatives(papers: Iterable[Paper], exclude_ids: set[str]) -> Iterator[Paper]
 
 def builtin_techniques() -> list[tuple[str, str, str]]:
     """(category, name, description) of the built-in taxonomy."""
-    from reports.taxonomy import BUILTIN
+    from catalogue.vocabulary import BUILTIN
 
     return [(cat, name, desc) for cat, items in BUILTIN.items() for name, desc in items]
 

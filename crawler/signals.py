@@ -52,8 +52,9 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment
 
+from catalogue.vocabulary import INSTALL_METHODS
+
 CHANNELS = ("discord", "slack", "forum", "meetup", "twitter", "wechat")
-INSTALL_METHODS = ("pip", "conda", "docker", "homebrew", "apt", "binary", "source")
 MAX_EVIDENCE = 3
 
 _MD_LINK = re.compile(r"\[([^\]]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")

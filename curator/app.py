@@ -8,7 +8,7 @@ from typing import Iterator
 
 import click
 
-from curator import config as config_mod
+from catalogue import settings as config_mod
 from curator.lock import exclusive
 from curator.runs import Run, recorded
 

@@ -10,8 +10,8 @@ import sys
 import click
 
 from curator.app import App, setup_logging
-from curator.config import ConfigError
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import ConfigError
+from catalogue.errors import BadInput, RunFailed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

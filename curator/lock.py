@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from curator.errors import RunFailed
+from catalogue.errors import RunFailed
 
 
 @contextmanager

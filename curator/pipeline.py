@@ -21,8 +21,8 @@ from typing import Callable, Sequence
 
 import click
 
-from curator.config import ConfigError
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import ConfigError
+from catalogue.errors import BadInput, RunFailed
 
 log = logging.getLogger(__name__)
 

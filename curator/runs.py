@@ -5,7 +5,7 @@ import logging
 from contextlib import contextmanager
 from typing import Iterator
 
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import BadInput, RunFailed
 from db.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ def save_list(db: sqlite_utils.Database, doc: Any, builtin: dict[str, list[tuple
     """Store ``doc`` (a ``reports.listparse.ListDoc``) over the built-in taxonomy.
 
     ``key`` says when a list technique and a built-in one are the same
-    (``reports.taxonomy.technique_key``). Returns counts for the run record.
+    (``catalogue.vocabulary.technique_key``). Returns counts for the run record.
     """
     with db.conn:
         new_papers = _save_papers(db, doc.papers(), now)

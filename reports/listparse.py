@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
-from curator.errors import BadInput
-from reports import escape, regions, taxonomy
+from catalogue.errors import BadInput
+from catalogue import vocabulary
+from reports import escape, regions
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class ListDoc:
 
     def shown_techniques(self, category: str) -> set[str]:
         """Technique keys the list's own tables already show for a category."""
-        return {taxonomy.technique_key(t.name) for t in self.techniques if t.category == category}
+        return {vocabulary.technique_key(t.name) for t in self.techniques if t.category == category}
 
 
 def arxiv_id(url: str) -> str | None:
@@ -217,7 +218,7 @@ def _is_docs(url: str) -> bool:
 
 def _entry(items, section: Section, engine_kind: str | None) -> Engine | None:
     """An engine/tool from one top-level bullet, or None when the bullet is not an entry."""
-    while items and items[0][0] == "text" and not taxonomy.strip_emoji(items[0][1]).strip(_SEPARATORS):
+    while items and items[0][0] == "text" and not vocabulary.strip_emoji(items[0][1]).strip(_SEPARATORS):
         items = items[1:]
     if not items:
         return None
@@ -225,7 +226,7 @@ def _entry(items, section: Section, engine_kind: str | None) -> Engine | None:
     if first[0] == "link" and _is_web(first[2]):
         name, rest, main = escape.clean(first[1]), items[1:], first[2]
     elif first[0] == "text" and engine_kind is not None:
-        name = taxonomy.strip_emoji(first[1]).strip(_SEPARATORS + " ")
+        name = vocabulary.strip_emoji(first[1]).strip(_SEPARATORS + " ")
         name, rest, main = escape.clean(name), items[1:], None
     else:
         return None
@@ -235,7 +236,7 @@ def _entry(items, section: Section, engine_kind: str | None) -> Engine | None:
     if main:
         _add_link(eng, main, name, first_link=True)
     if rest and rest[0][0] == "text" and rest[0][1].strip()[:1] in ("-", "—", "–", ":"):
-        desc = re.sub(r"\s+([.,;:])", r"\1", taxonomy.strip_emoji(_plain(rest)).lstrip(_SEPARATORS))
+        desc = re.sub(r"\s+([.,;:])", r"\1", vocabulary.strip_emoji(_plain(rest)).lstrip(_SEPARATORS))
         eng.description = escape.clean(desc) or None
     for kind, label, href in rest:
         if kind == "link" and _is_web(href):
@@ -325,10 +326,10 @@ def _looks_like_matrix(rows) -> bool:
 # --- sections -------------------------------------------------------------------------
 
 def _classify(sec: Section) -> None:
-    key = taxonomy.heading_key(sec.text)
+    key = vocabulary.heading_key(sec.text)
     if key in ENGINE_SECTIONS:
         sec.kind, sec.understood = "engines", True
-    elif (cat := taxonomy.category_for(sec.text)) is not None:
+    elif (cat := vocabulary.category_for(sec.text)) is not None:
         sec.kind, sec.understood, sec.category = "techniques", True, cat
     elif key in INTRO_SECTIONS:
         sec.kind, sec.understood = INTRO_SECTIONS[key], True
@@ -351,7 +352,7 @@ def parse(text: str) -> ListDoc:
             i += 1
             continue
         if t.type == "heading_open":
-            text_ = taxonomy.strip_emoji(escape.clean(tokens[i + 1].content))
+            text_ = vocabulary.strip_emoji(escape.clean(tokens[i + 1].content))
             n = heading_counts[text_.casefold()] = heading_counts.get(text_.casefold(), 0) + 1
             unique = text_ if n == 1 else f"{text_} ({n})"
             if n == 2:
@@ -369,7 +370,7 @@ def parse(text: str) -> ListDoc:
         elif t.type == "bullet_list_close":
             list_depth -= 1
         elif t.type == "inline" and list_depth == 1 and t.level == 3:
-            engine_kind = ENGINE_SECTIONS.get(taxonomy.heading_key(sec.text)) if sec.kind == "engines" else None
+            engine_kind = ENGINE_SECTIONS.get(vocabulary.heading_key(sec.text)) if sec.kind == "engines" else None
             eng = _entry(_inline_items(t), sec, engine_kind)
             if eng is not None:
                 _merge(doc, by_key, eng, sec)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES
 from db import prs
 from reports import escape
 from reports import regions as registry
 from reports.chart import CHART_PATH
-from reports.taxonomy import HEADINGS as CATEGORY_HEADINGS
+from catalogue.vocabulary import HEADINGS as CATEGORY_HEADINGS
 
 RECENT_LIMIT = 25
 TITLE_CHARS = 200

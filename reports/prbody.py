@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES
 from db import prs
 from reports import escape
 

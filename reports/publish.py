@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from github import Auth, Github, GithubException, UnknownObjectException
 
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import BadInput, RunFailed
 from db import prs
 from reports import chart, prbody
 

@@ -39,8 +39,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from curator.errors import BadInput
-from reports import taxonomy
+from catalogue.errors import BadInput
+from catalogue import vocabulary
 
 NAME = r"[a-z0-9][a-z0-9._-]*"
 BEGIN = re.compile(rf"^\s*<!--\s*curator:begin\s+({NAME})\s*-->\s*$")
@@ -49,7 +49,7 @@ ANY_MARKER = re.compile(r"<!--\s*curator:(begin|end)\b", re.IGNORECASE)
 
 # a heading missing from the list -> the heading used instead (any region)
 FALLBACKS: dict[str, str] = {
-    **{heading: "Optimization Techniques" for heading in taxonomy.HEADINGS.values()},
+    **{heading: "Optimization Techniques" for heading in vocabulary.HEADINGS.values()},
     "Overview of LLM Inference Engines": "Comparison Table",
 }
 

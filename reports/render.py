@@ -21,10 +21,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from curator.config import CATEGORIES
-from curator.errors import BadInput, RunFailed
+from catalogue.vocabulary import CATEGORIES
+from catalogue.errors import BadInput, RunFailed
 from db import catalogue
-from reports import escape, listparse, regions, taxonomy
+from catalogue import vocabulary
+from reports import escape, listparse, regions
 from reports.regions import Context, RegionSpec
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,8 @@ def techniques_region(category: str):
     """The region function for one category's techniques and references."""
     def region(db, config, ctx: Context) -> str:
         shown = ctx.doc.shown_techniques(category)
-        rows = [t for t in catalogue.techniques(db, category) if taxonomy.technique_key(t["name"]) not in shown]
-        head = [] if ctx.home else [f"**{taxonomy.HEADINGS[category]}**", ""]
+        rows = [t for t in catalogue.techniques(db, category) if vocabulary.technique_key(t["name"]) not in shown]
+        head = [] if ctx.home else [f"**{vocabulary.HEADINGS[category]}**", ""]
         if not rows:
             msg = ("_Every technique curator knows in this category is in the table above._" if shown
                    else "_No techniques in the database yet: run `curator import-list` on this list._")
@@ -96,7 +97,7 @@ def techniques_region(category: str):
 
 regions.register("comparison", "Comparison Table", comparison, required=True)
 for _cat in CATEGORIES:
-    regions.register(f"techniques-{taxonomy.slug(_cat)}", taxonomy.HEADINGS[_cat], techniques_region(_cat),
+    regions.register(f"techniques-{vocabulary.slug(_cat)}", vocabulary.HEADINGS[_cat], techniques_region(_cat),
                      fallback="Optimization Techniques", context=True, required=True)
 
 # The regions about papers, candidate engines and the chart register themselves on import.
@@ -129,9 +130,9 @@ def _section_at(doc, line: int):
 
 def _target(spec: RegionSpec, doc) -> tuple[Any, bool] | None:
     for n, h in enumerate(spec.headings()):
-        key = taxonomy.heading_key(h)
+        key = vocabulary.heading_key(h)
         for s in doc.sections:
-            if taxonomy.heading_key(s.text) == key:
+            if vocabulary.heading_key(s.text) == key:
                 return s, n == 0
     return None
 
@@ -160,7 +161,7 @@ def render_text(text: str, db, config) -> tuple[str, list[str]]:
             notes.append(f"line {m.begin + 1}: region {m.name} is not known to curator; left as it is")
             continue
         sec = _section_at(doc, m.begin)
-        home = sec is not None and taxonomy.heading_key(sec.text) == taxonomy.heading_key(spec.heading)
+        home = sec is not None and vocabulary.heading_key(sec.text) == vocabulary.heading_key(spec.heading)
         ctx = Context(doc, sec.text if sec else "", home)
         replace[m.begin] = (m.end, _content(spec, db, config, ctx))
     inserts: dict[int, list[str]] = {}

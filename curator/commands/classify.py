@@ -83,7 +83,7 @@ def _rows_for_db(paper_id: str, d, floor: float) -> list[dict]:
 @pass_app
 def classify(app, input_path: Path | None, output_path: Path | None, limit: int | None) -> None:
     """Classify new papers: relevance, category, technique, confidence."""
-    from curator.errors import BadInput
+    from catalogue.errors import BadInput
 
     if (input_path is None) != (output_path is None):
         raise BadInput("classify: --input and --output go together")
@@ -110,7 +110,7 @@ def classify(app, input_path: Path | None, output_path: Path | None, limit: int 
 
 def _classify_file(app, input_path: Path, output_path: Path, limit: int | None) -> None:
     from classifier.training import BadRecord, read_jsonl
-    from curator.errors import BadInput
+    from catalogue.errors import BadInput
 
     try:
         rows = read_jsonl(input_path)

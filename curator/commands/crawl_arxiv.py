@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import click
 
 from curator.app import pass_app
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import BadInput, RunFailed
 
 _ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"

@@ -12,7 +12,7 @@ import os
 import click
 
 from curator.app import pass_app
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import BadInput, RunFailed
 
 log = logging.getLogger(__name__)
 

@@ -81,7 +81,7 @@ def demo(app: App, out_dir: str, quick: bool) -> None:
     diff, the database DIR/curator.db (replaced on every run) and browse.sh.
     """
     from curator.commands.nightly import run_nightly
-    from curator.errors import RunFailed
+    from catalogue.errors import RunFailed
     from curator.replay import DATA_DIR, ReplayServer
 
     out = Path(out_dir)
@@ -115,7 +115,7 @@ def demo(app: App, out_dir: str, quick: bool) -> None:
 
 def _prepare(out: Path, seed: Path) -> None:
     """DIR with a fresh copy of the seed list and no database of an earlier demo."""
-    from curator.errors import BadInput
+    from catalogue.errors import BadInput
 
     try:
         out.mkdir(parents=True, exist_ok=True)

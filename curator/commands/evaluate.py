@@ -36,7 +36,7 @@ def evaluate(app, input_path: Path, as_json: bool, baselines: bool, folds: int,
     from classifier.report import as_text
     from classifier.training import (BACKGROUND, BadRecord, background, builtin_techniques, labelled,
                                      sample_labelled)
-    from curator.errors import BadInput
+    from catalogue.errors import BadInput
     from db.classify import EmbeddingCache, technique_rows
 
     try:

@@ -19,11 +19,12 @@ def import_list(app: App, list_file: str) -> None:
     """Import the list: engines, techniques, papers."""
     from db.catalogue import save_list
     from db.runs import now_iso
-    from reports import listparse, taxonomy
+    from catalogue import vocabulary
+    from reports import listparse
 
     doc = listparse.parse(listparse.read_list(list_file))
     with app.run("import-list") as run:
-        counts = save_list(app.db, doc, taxonomy.BUILTIN, taxonomy.technique_key, now_iso())
+        counts = save_list(app.db, doc, vocabulary.BUILTIN, vocabulary.technique_key, now_iso())
         for key, n in counts.items():
             run.add(key, n)
     for note in doc.notes:

@@ -43,7 +43,7 @@ def run_nightly(app: App, list_file: Path | None, dry_run: Path | None,
     [default: ``app``], so a caller can keep them while hiding the steps' output.
     """
     from curator import pipeline
-    from curator.errors import BadInput, RunFailed
+    from catalogue.errors import BadInput, RunFailed
     from curator.lock import exclusive
     from curator.runs import recorded
 

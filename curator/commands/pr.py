@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from curator.app import App, pass_app
-from curator.errors import BadInput
+from catalogue.errors import BadInput
 
 BODY_FILE = "pr-body.md"
 DIFF_FILE = "list.diff"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from curator.app import App, pass_app
-from curator.errors import RunFailed
+from catalogue.errors import RunFailed
 
 
 @click.command("render")

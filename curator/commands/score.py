@@ -19,7 +19,7 @@ def score(app, day: str | None) -> None:
     from datetime import date, timedelta
 
     from classifier.scoring import Weights
-    from curator.errors import BadInput
+    from catalogue.errors import BadInput
     from db.runs import now_iso
     from db.web import engines_to_score, save_engine_score
 

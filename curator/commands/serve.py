@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from curator.app import App, pass_app
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import BadInput, RunFailed
 
 # Datasette limits for the served copy: one slow query must not hog the server.
 SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 2000, "default_page_size": 50}

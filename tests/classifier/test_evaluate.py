@@ -16,7 +16,7 @@ def test_category_report_counts_and_macro_over_present_categories():
     assert r["per_category"]["quantization"]["precision"] == pytest.approx(2 / 3)
     assert r["macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2)
     assert r["accuracy"] == 0.75
-    from curator.config import CATEGORIES
+    from catalogue.vocabulary import CATEGORIES
     ci, qi = CATEGORIES.index("caching"), CATEGORIES.index("quantization")
     assert r["confusion"][ci][qi] == 1 and r["confusion"][qi][qi] == 2
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from classifier import model
-from curator.config import CATEGORIES
+from catalogue.vocabulary import CATEGORIES
 
 DIM = 12
 

@@ -1,11 +1,13 @@
 """Scoring maths on fixture data: monotonicity, caps, weights, nulls."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from classifier.scoring import (Weights, activity_inputs, capped_log, deployment_part, docs_part,
                                 score_engine, stars_growth)
-from curator.config import DEFAULTS
+from catalogue.settings import DEFAULTS
 
 FULL_DOCS = {"docs_root": "https://docs.e.org", "quick_start": True, "api_reference": True,
              "tutorials": True, "nav_entries": 50, "channels": {}, "install": {}}
@@ -33,7 +35,7 @@ def test_capped_log_matches_openssf_formula():
 
 
 def test_activity_monotone_in_each_signal():
-    w = Weights()
+    w = Weights.from_config()
     low = score_engine(sig(), [stats("2026-06-01", contributors=5, commits_90d=10)], w).activity_score
     more = score_engine(sig(), [stats("2026-06-01", contributors=50, commits_90d=10)], w).activity_score
     most = score_engine(sig(), [stats("2026-06-01", contributors=50, commits_90d=500)], w).activity_score
@@ -41,7 +43,7 @@ def test_activity_monotone_in_each_signal():
 
 
 def test_response_time_lower_is_better():
-    w = Weights()
+    w = Weights.from_config()
     fast = score_engine(sig(), [stats("2026-06-01", median_first_response_hours=2)], w).activity_score
     slow = score_engine(sig(), [stats("2026-06-01", median_first_response_hours=200)], w).activity_score
     never = score_engine(sig(), [stats("2026-06-01", median_first_response_hours=5000)], w).activity_score
@@ -49,7 +51,7 @@ def test_response_time_lower_is_better():
 
 
 def test_caps_saturate_and_caps_come_from_config():
-    w = Weights()
+    w = Weights.from_config()
     at_cap = score_engine(None, [stats("2026-06-01", contributors=1000)], w).activity_score
     beyond = score_engine(None, [stats("2026-06-01", contributors=50_000)], w).activity_score
     assert at_cap == beyond == 1.0
@@ -61,13 +63,13 @@ def test_caps_saturate_and_caps_come_from_config():
 
 def test_weights_change_ease_of_use():
     s, h = sig(**FULL_DOCS), [stats("2026-06-01", contributors=3)]
-    docs_heavy = score_engine(s, h, Weights(docs=1, community=0, activity=0)).ease_of_use
-    activity_heavy = score_engine(s, h, Weights(docs=0, community=0, activity=1)).ease_of_use
+    docs_heavy = score_engine(s, h, replace(Weights.from_config(), docs=1, community=0, activity=0)).ease_of_use
+    activity_heavy = score_engine(s, h, replace(Weights.from_config(), docs=0, community=0, activity=1)).ease_of_use
     assert docs_heavy == 100.0 and activity_heavy < 30
 
 
 def test_missing_stats_recorded_as_null_and_excluded():
-    r = score_engine(sig(**FULL_DOCS), [], Weights(docs=0.4, community=0.25, activity=0.35))
+    r = score_engine(sig(**FULL_DOCS), [], replace(Weights.from_config(), docs=0.4, community=0.25, activity=0.35))
     assert r.activity_score is None
     assert r.components["ease_of_use"]["missing"] == ["activity"]
     assert "no repo_stats" in r.components["activity"]["reason"]
@@ -75,15 +77,15 @@ def test_missing_stats_recorded_as_null_and_excluded():
 
 
 def test_nothing_crawled_gives_nulls_not_zeros():
-    r = score_engine(None, [], Weights())
+    r = score_engine(None, [], Weights.from_config())
     assert r.ease_of_use is None and r.docs_level is None and r.ease_of_deployment is None
     assert r.sns is None and r.forum is None and r.meetup is None
 
 
 def test_channels_map_to_marks():
-    r = score_engine(sig(channels={"wechat": ["x"], "meetup": ["y"]}), [], Weights())
+    r = score_engine(sig(channels={"wechat": ["x"], "meetup": ["y"]}), [], Weights.from_config())
     assert (r.sns, r.forum, r.meetup) == (True, False, True)
-    r2 = score_engine(sig(), [stats("2026-06-01", has_discussions=1)], Weights())
+    r2 = score_engine(sig(), [stats("2026-06-01", has_discussions=1)], Weights.from_config())
     assert r2.forum is True and r2.community_score == pytest.approx(0.30)
 
 
@@ -105,7 +107,7 @@ def test_docs_monotone_in_navigation():
 
 
 def test_deployment_points_and_breadth():
-    w = Weights()
+    w = Weights.from_config()
     assert deployment_part(sig(install={"pip": ["pip install x"]}), w)[0] == 70
     assert deployment_part(sig(install={"pip": [], "docker": []}), w)[0] == 80
     assert deployment_part(sig(install={"source": []}), w)[0] == 25
@@ -116,7 +118,7 @@ def test_deployment_points_and_breadth():
 
 
 def test_an_unread_installation_guide_makes_deployment_unknown_not_zero():
-    w = Weights()
+    w = Weights.from_config()
     guide = "https://nvidia.github.io/TensorRT-LLM/installation/linux.html"
     score, parts = deployment_part(sig(install_links=[guide]), w)
     assert score is None and parts["install_links"] == [guide] and "not read" in parts["reason"]
@@ -135,7 +137,7 @@ def test_star_growth_from_history():
 
 def test_components_explain_every_part():
     r = score_engine(dict(FULL_DOCS, install={"pip": ["pip install x"]}),
-                     [stats("2026-06-01", contributors=10, commits_90d=20)], Weights())
+                     [stats("2026-06-01", contributors=10, commits_90d=20)], Weights.from_config())
     c = r.components
     assert set(c) == {"ease_of_use", "inputs", "docs", "community", "activity", "ease_of_deployment"}
     assert c["inputs"]["stats_rows"] == 1

@@ -107,7 +107,7 @@ def test_technique_labels_name_rows_of_the_papers_own_category(tmp_path):
 
 def test_shipped_technique_labels_cover_the_shipped_papers_with_a_category():
     from classifier.training import TECHNIQUE_LABELS, read_jsonl, shipped_labels, technique_labelled
-    from curator.config import CATEGORIES
+    from catalogue.vocabulary import CATEGORIES
 
     with_category = [p.arxiv_id for p in shipped_labels() if p.label in CATEGORIES]
     assert [r["arxiv_id"] for r in read_jsonl(TECHNIQUE_LABELS, ("arxiv_id", "technique"))] == with_category

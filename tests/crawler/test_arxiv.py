@@ -276,7 +276,7 @@ def test_default_query_catches_the_papers_the_list_references():
     import json
     from pathlib import Path
 
-    from curator.config import DEFAULTS
+    from catalogue.settings import DEFAULTS
     from tests.fakes.arxiv import SAMPLE, compile_query
 
     a = DEFAULTS["arxiv"]

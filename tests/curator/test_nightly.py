@@ -96,7 +96,7 @@ def test_failing_arxiv_does_not_stop_the_others(workdir, capsys, monkeypatch):
 def test_a_failing_step_after_the_crawls_is_named_in_the_pr_body(workdir):
     from curator.app import App
     from curator.commands.nightly import run_nightly
-    from curator.errors import RunFailed
+    from catalogue.errors import RunFailed
 
     app = App(str(workdir / "c.db"), str(workdir / "curator.toml"), quiet=True, verbose=False)
     with pytest.raises(RunFailed, match="7 of 8 steps ok; classify failed"):
@@ -134,8 +134,8 @@ def test_unknown_step_is_reported_missing(mem_db):
 
 
 def test_without_list_the_target_list_is_read_from_github(tmp_path):
-    from curator.config import merge
-    from curator.errors import RunFailed
+    from catalogue.settings import merge
+    from catalogue.errors import RunFailed
     from tests.fakes.github_git import FakeGitHub
 
     config = merge({"list": {"repo": "owner/awesome", "path": "docs/README.md", "branch": "main"}})

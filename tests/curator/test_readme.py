@@ -2,7 +2,7 @@
 
 - every command and sub-command registered in the click group has a section (a heading
   with `curator COMMAND` in code), and every option of it appears in that section;
-- every setting of ``curator.config.DEFAULTS`` appears in the README's full ``toml``
+- every setting of ``catalogue.settings.DEFAULTS`` appears in the README's full ``toml``
   block with its default value, and any table row that gives a setting's default agrees;
 - every environment variable the product's code reads is named;
 - the install and test commands near the top are exactly the ones ``.ci/run`` runs.
@@ -22,7 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from curator.cli import cli
-from curator.config import DEFAULTS, merge
+from catalogue.settings import DEFAULTS, merge
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -185,11 +185,11 @@ def config_problems(text: str) -> list[str]:
                                 f"(key {key!r} in [{section}] of curator.toml)")
             elif not _same(block[section][key], default):
                 problems.append(f"README gives {section}.{key} = {block[section][key]!r} as the default; "
-                                f"curator/config.py DEFAULTS has {default!r}")
+                                f"catalogue/settings.py DEFAULTS has {default!r}")
     for section, keys in block.items():
         for key in keys if isinstance(keys, dict) else ():
             if key not in DEFAULTS.get(section, {}):
-                problems.append(f"README documents setting {section}.{key}, which curator/config.py does not have")
+                problems.append(f"README documents setting {section}.{key}, which catalogue/settings.py does not have")
     return problems
 
 
@@ -207,7 +207,7 @@ def table_default_problems(text: str) -> list[str]:
                 continue
             section, key = match.groups()
             if key not in DEFAULTS[section]:
-                problems.append(f"README's table names setting {section}.{key}, which curator/config.py does not have")
+                problems.append(f"README's table names setting {section}.{key}, which catalogue/settings.py does not have")
                 continue
             try:
                 value = tomllib.loads(f"v = {row[col].strip('`')}")["v"]
@@ -215,7 +215,7 @@ def table_default_problems(text: str) -> list[str]:
                 value = row[col]
             if not _same(value, DEFAULTS[section][key]):
                 problems.append(f"README's table gives {section}.{key} default {row[col]}; "
-                                f"curator/config.py DEFAULTS has {DEFAULTS[section][key]!r}")
+                                f"catalogue/settings.py DEFAULTS has {DEFAULTS[section][key]!r}")
     return problems
 
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from curator.errors import BadInput, RunFailed
+from catalogue.errors import BadInput, RunFailed
 from curator.lock import exclusive
 from curator.runs import recorded
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from db import catalogue
-from reports import listparse, taxonomy
+from catalogue import vocabulary
+from reports import listparse
 
 NOW = "2026-07-01T00:00:00+00:00"
 TABLES = ["engines", "engine_sections", "engine_links", "techniques", "technique_refs", "papers",
@@ -14,7 +15,7 @@ def dump(db) -> dict[str, list[tuple]]:
 
 
 def save(db, text, now=NOW):
-    return catalogue.save_list(db, listparse.parse(text), taxonomy.BUILTIN, taxonomy.technique_key, now)
+    return catalogue.save_list(db, listparse.parse(text), vocabulary.BUILTIN, vocabulary.technique_key, now)
 
 
 def test_import_current_list_counts(mem_db, fixtures):

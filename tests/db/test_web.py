@@ -90,10 +90,10 @@ def test_score_one_knows_whether_the_installation_guide_was_read(db):
     engine = {"name": "E", "repo": "o/e"}
     save_web_signals(db, "E", "2026-06-01", [readme, {"source": "install_link", "url": guide, "status": "failed",
                                                       "error": "HTTP 503"}])
-    assert score_one(db, engine, Weights(), "2026-05-01", "2026-06-01").ease_of_deployment is None
+    assert score_one(db, engine, Weights.from_config(), "2026-05-01", "2026-06-01").ease_of_deployment is None
     save_web_signals(db, "E", "2026-06-02", [readme, {"source": "install_link", "url": guide, "status": "ok",
                                                       "signals": {"install": {}}}])
-    assert score_one(db, engine, Weights(), "2026-05-01", "2026-06-02").ease_of_deployment == 0
+    assert score_one(db, engine, Weights.from_config(), "2026-05-01", "2026-06-02").ease_of_deployment == 0
     save_web_signals(db, "E", "2026-06-03", [readme, {"source": "install_link", "url": guide, "status": "ok",
                                                       "signals": {"install": {"pip": ["pip install e"]}}}])
-    assert score_one(db, engine, Weights(), "2026-05-01", "2026-06-03").ease_of_deployment == 70
+    assert score_one(db, engine, Weights.from_config(), "2026-05-01", "2026-06-03").ease_of_deployment == 70

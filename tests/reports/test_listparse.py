@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from curator.errors import BadInput
+from catalogue.errors import BadInput
 from reports import listparse as lp
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from curator.config import merge
+from catalogue.settings import merge
 from reports import paper_regions
 
 NOW = "2026-07-01T00:00:00+00:00"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from curator.config import merge
+from catalogue.settings import merge
 from reports import prbody
 from tests.reports.test_paper_regions import NOW, add_engine, add_paper, add_repo_stats
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from curator.config import merge
-from curator.errors import BadInput, RunFailed
+from catalogue.settings import merge
+from catalogue.errors import BadInput, RunFailed
 from reports.publish import Publisher, connect
 from tests.fakes.github_git import FakeGitHub, blob_sha
 from tests.reports.test_paper_regions import add_engine, add_paper

@@ -6,10 +6,11 @@ import difflib
 import pytest
 from markdown_it import MarkdownIt
 
-from curator.config import merge
-from curator.errors import BadInput
+from catalogue.settings import merge
+from catalogue.errors import BadInput
 from db import catalogue
-from reports import listparse, regions, taxonomy
+from catalogue import vocabulary
+from reports import listparse, regions
 from reports.render import render_file, render_text
 from tests.db.test_catalogue import NOW, dump, save
 
@@ -159,13 +160,13 @@ def test_empty_database_renders_placeholders(mem_db):
     assert "_No engines imported yet" in new
     assert listparse.parse(new).techniques == []
     assert catalogue.engine_table(mem_db) == []
-    assert taxonomy.category_for("🧩 Batch Optimization") == "batch_optimization"
+    assert vocabulary.category_for("🧩 Batch Optimization") == "batch_optimization"
 
 
 def test_a_region_that_emits_markers_is_refused(mem_db):
     regions.register("test-evil", "Comparison Table", lambda db, config: "<!-- curator:end comparison -->")
     try:
-        from curator.errors import RunFailed
+        from catalogue.errors import RunFailed
 
         with pytest.raises(RunFailed, match="broken markers"):
             render_text("# L\n\n## Optimization Techniques\n\n## Comparison Table\n", mem_db, CONFIG)

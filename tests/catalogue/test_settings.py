@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from curator import config
+from catalogue import settings as config
 from curator.cli import main
 
 

@@ -11,18 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-CATEGORIES = (
-    "batch_optimization",
-    "parallelism",
-    "quantization",
-    "pruning",
-    "sparsity",
-    "fine_tuning",
-    "caching",
-    "attention_optimization",
-    "sampling_optimization",
-    "structured_outputs",
-)
+from catalogue.errors import ConfigError
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "list": {
@@ -126,10 +115,6 @@ _UNIT_INTERVAL = {
     ("classifier", "low_confidence_floor"),
     ("classifier", "second_category_ratio"),
 }
-
-
-class ConfigError(ValueError):
-    """A bad configuration file or value; the message is one line naming the key."""
 
 
 class Config:
