@@ -241,3 +241,20 @@ def score_engine(signals: dict | None, stats_history: list[dict], weights: Weigh
         ease_of_deployment=deploy, docs_score=docs, community_score=community,
         activity_score=activity, components=components,
     )
+
+
+def merge_readings(readings: list[dict]) -> dict | None:
+    """One signals dict from an engine's recent ``web_signals`` readings (``source``,
+    ``url``, ``date``, ``signals``), with what the scores need to know about them:
+    whether a docs page was read, which addresses were read, and where each came from."""
+    from crawler.signals import Signals, merge
+
+    rows = [r for r in readings if r["signals"]]
+    if not rows:
+        return None
+    merged = merge([Signals.from_dict(r["signals"]) for r in rows]).to_dict()
+    merged["docs_site_fetched"] = any(r["source"] in ("docs", "docs_link") for r in rows)
+    merged["read_urls"] = sorted({r["url"] for r in rows if r["url"]})
+    merged["sources"] = [f"{r['source']}@{r['date']}" for r in rows]
+    return merged
+

@@ -332,3 +332,28 @@ def _last_published(page: Page) -> datetime | None:
     if not page.papers:
         return None
     return datetime.strptime(max(p.published for p in page.papers), "%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Window:
+    """The submission dates one incremental crawl covers."""
+
+    since: datetime
+    until: datetime
+    move_cursor: bool  # whether reaching ``until`` may move the saved cursor
+
+
+def crawl_window(last_until: datetime | None, now: datetime, *, overlap_days: int, lookback_days: int,
+                 since: datetime | None = None, until: datetime | None = None) -> Window:
+    """From the end of the last successful crawl minus the overlap (first crawl: the
+    last ``lookback_days``) up to now; ``since``/``until`` override either end.
+
+    A range that starts after the saved cursor leaves a gap, so it never moves
+    the cursor. Raises ``ValueError`` when the range is empty.
+    """
+    until = until or now
+    if since is None:
+        since = last_until - timedelta(days=overlap_days) if last_until else until - timedelta(days=lookback_days)
+    if since >= until:
+        raise ValueError(f"--since {since:%Y-%m-%d} is not before --until {until:%Y-%m-%d}")
+    return Window(since, until, last_until is None or since <= last_until)

@@ -217,6 +217,19 @@ def parse_links(header: str | None) -> dict[str, str]:
     return links
 
 
+def new_github(base_url: str | None, token: str | None, *, timeout: float, per_page: int = 100,
+               seconds_between_requests: float | None = None, seconds_between_writes: float | None = None):
+    """The one place a PyGithub client is made: the token goes into PyGithub's auth
+    object and nowhere else; PyGithub's own retries are off (callers bound their
+    attempts themselves)."""
+    from github import Auth, Github
+
+    return Github(base_url=(base_url or DEFAULT_API).rstrip("/"), auth=Auth.Token(token) if token else None,
+                  timeout=max(1, int(timeout)), retry=None, per_page=per_page,
+                  seconds_between_requests=seconds_between_requests or None,
+                  seconds_between_writes=seconds_between_writes or None)
+
+
 class GitHubClient:
     """GET JSON from the REST API with the policy described in the module."""
 
@@ -224,8 +237,6 @@ class GitHubClient:
                  clock: Clock | None = None, connect_timeout: float = 10.0, read_timeout: float = 30.0,
                  max_attempts: int = 3, max_rate_limit_wait: float = 60.0, stats_attempts: int = 3,
                  per_page: int = 100, max_body: int = MAX_BODY_BYTES):
-        from github import Auth, Github
-
         self.base_url = (base_url or DEFAULT_API).rstrip("/")
         self.clock = clock or SystemClock()
         self.cache = cache
@@ -235,9 +246,7 @@ class GitHubClient:
         self.counters = Counters()
         self.remaining: int | None = None
         self.reset_at: float | None = None
-        self.github = Github(base_url=self.base_url, auth=Auth.Token(token) if token else None,
-                             timeout=int(read_timeout), retry=0, per_page=per_page,
-                             seconds_between_requests=None, seconds_between_writes=None)
+        self.github = new_github(self.base_url, token, timeout=read_timeout, per_page=per_page)
         self._cnx = _Connection(self.base_url, (connect_timeout, read_timeout), self.clock,
                                 stats_attempts, self.counters, max_body)
         base = urlsplit(self.base_url)

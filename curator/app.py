@@ -21,6 +21,7 @@ class App:
         self.verbose = verbose
         self._config: config_mod.Config | None = None
         self._db = None
+        self.recorded: list[str] = []  # the commands this invocation recorded in `runs`, in order
 
     @property
     def config(self) -> config_mod.Config:
@@ -62,6 +63,7 @@ class App:
         self.config  # a bad config fails before anything is locked or written
         with exclusive(self.db_path):
             with recorded(self.db, command) as run:
+                self.recorded.append(command)
                 yield run
 
 

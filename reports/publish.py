@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from github import Auth, Github, GithubException, UnknownObjectException
+from github import Github, GithubException, UnknownObjectException
 
 from catalogue.errors import BadInput, RunFailed
 from db import prs
@@ -21,7 +21,6 @@ from reports import chart, prbody
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://api.github.com"
 MAX_SUFFIX = 20
 
 
@@ -46,14 +45,31 @@ class _Branch:
     behind: int = 0
 
 
-def connect(config, token: str | None, api_url: str | None) -> Github:
-    """A PyGithub client; the token is never logged nor put in a message."""
-    if not token:
-        raise BadInput("GITHUB_TOKEN is not set; `curator pr` needs a token (or use --dry-run DIR)")
-    return Github(auth=Auth.Token(token), base_url=(api_url or DEFAULT_API_URL).rstrip("/"),
-                  timeout=int(config["github"]["read_timeout"]), retry=None, per_page=100,
-                  seconds_between_requests=config["pr"]["seconds_between_requests"] or None,
-                  seconds_between_writes=config["pr"]["seconds_between_writes"] or None)
+@dataclass
+class Proposal:
+    """What one run proposes: the rendered list and the pull request's text."""
+
+    base_text: str
+    new_text: str
+    notes: list[str]
+    report: Any  # prbody.Report
+    title: str
+    body: str
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.base_text
+
+
+def propose(db, config, base_text: str, failed: list[dict[str, Any]] | None = None,
+            render: Callable[..., tuple[str, list[str]]] | None = None) -> Proposal:
+    """Render the list from the database and write the pull request's title and body."""
+    if render is None:
+        from reports.render import render_text as render
+    new_text, notes = render(base_text, db, config)
+    report = prbody.gather(db, config, base_text, new_text, failed or [])
+    return Proposal(base_text, new_text, list(notes), report, prbody.title(config, report),
+                    prbody.body(db, config, report))
 
 
 class Publisher:
@@ -63,8 +79,6 @@ class Publisher:
         self.db = db
         self.config = config
         self.failed = failed or []  # the night's failed steps, named in the PR body
-        if render is None:
-            from reports.render import render_text as render
         self.render = render
         self.list_cfg = config["list"]
         self.pr_cfg = config["pr"]
@@ -84,14 +98,11 @@ class Publisher:
         except UnknownObjectException:
             raise BadInput(f"no {self.list_cfg['path']} on branch {self.list_cfg['branch']} of "
                            f"{self.list_cfg['repo']} (settings list.path, list.branch)") from None
-        base_text = base.decoded_content.decode("utf-8")
-        new_text, notes = self.render(base_text, self.db, self.config)
-        out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=list(notes))
-        if new_text == base_text:
+        proposal = propose(self.db, self.config, base.decoded_content.decode("utf-8"), self.failed, self.render)
+        out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=proposal.notes)
+        if not proposal.changed:
             return out
-        report = prbody.gather(self.db, self.config, base_text, new_text, self.failed)
-        title = prbody.title(self.config, report)
-        body = prbody.body(self.db, self.config, report)
+        new_text, report, title, body = proposal.new_text, proposal.report, proposal.title, proposal.body
         target = self._choose_branch()
         if target.foreign and target.pr is not None:
             self._hold(target.pr, " ".join(target.foreign))

@@ -1,15 +1,12 @@
-"""`curator crawl web`: engines' READMEs, docs pages and homepages -> web_signals."""
+"""`curator crawl web`: parses the options and runs :func:`curator.steps.web.crawl_web`."""
 from __future__ import annotations
 
-import logging
 import sys
+from contextlib import contextmanager
 
 import click
 
 from curator.app import pass_app
-
-log = logging.getLogger(__name__)
-FINE = ("ok", "skipped")  # any other status of a source is a page that could not be read
 
 
 @click.command("web", short_help="Docs, community channels and install methods per engine.")
@@ -18,41 +15,28 @@ FINE = ("ok", "skipped")  # any other status of a source is a page that could no
 @pass_app
 def web(app, engines: tuple[str, ...], readme_only: bool) -> None:
     """Detect docs, community channels and install methods of every engine."""
-    from crawler.web import SafeFetcher, crawl_engine
-    from db.runs import now_iso
-    from db.web import engines_to_crawl, save_web_signals
+    from curator.steps.web import crawl_web
 
-    cfg = app.config["web"]
-    with app.run("crawl web") as run:
-        rows = engines_to_crawl(app.db)
-        if engines:
-            rows = [r for r in rows if r["name"] in set(engines)]
-        fetcher = None if readme_only else SafeFetcher(
-            cfg["user_agent"], connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
-            max_bytes=cfg["max_bytes"], deadline_seconds=cfg["deadline_seconds"],
-            max_redirects=cfg["max_redirects"])
-        today = now_iso()[:10]
-        with click.progressbar(rows, label="crawl web", file=sys.stderr) if app.show_progress \
-                else _plain(rows) as bar:
-            for row in bar:
-                results = crawl_engine(fetcher, repo=row["repo"], readme=row["readme"], homepage=row["homepage"],
-                                       docs_url=row["docs_url"], max_pages=cfg["max_pages"])
-                save_web_signals(app.db, row["name"], today, [r.__dict__ for r in results])
-                run.add("engines")
-                for r in results:
-                    run.add(r.status)
-                    if r.status not in FINE:
-                        log.warning("crawl web: %s %s %s: %s", row["name"], r.source, r.url, r.error or r.status)
-        app.echo(f"crawl web: {len(rows)} engines, " + ", ".join(
-            f"{k} {v}" for k, v in sorted(run.counts.items()) if k != "engines"))
+    with _bar(app) as progress:
+        result = crawl_web(app, engines=engines, readme_only=readme_only, progress=progress)
+    app.echo(result.summary)
 
 
-class _plain:
-    def __init__(self, rows):
-        self.rows = rows
+@contextmanager
+def _bar(app):
+    """A progress bar over the engine rows on a terminal, else nothing."""
+    if not app.show_progress:
+        yield None
+        return
+    bars = []
 
-    def __enter__(self):
-        return self.rows
+    def wrap(rows):
+        bar = click.progressbar(rows, label="crawl web", file=sys.stderr)
+        bars.append(bar)
+        return bar.__enter__()
 
-    def __exit__(self, *exc):
-        return False
+    try:
+        yield wrap
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)

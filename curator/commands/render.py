@@ -1,4 +1,4 @@
-"""`curator render LIST.md [--check]`: rewrite the list's generated regions.
+"""`curator render LIST.md [--check]`: runs :func:`curator.steps.listfile.render`.
 
 Only text between ``<!-- curator:begin NAME -->`` and ``<!-- curator:end NAME -->``
 changes; on a list without markers they are inserted under the matching
@@ -10,7 +10,6 @@ from __future__ import annotations
 import click
 
 from curator.app import App, pass_app
-from catalogue.errors import RunFailed
 
 
 @click.command("render")
@@ -19,18 +18,6 @@ from catalogue.errors import RunFailed
 @pass_app
 def render(app: App, list_file: str, check: bool) -> None:
     """Rewrite the generated regions of the list from the database."""
-    from reports.render import render_file
+    from curator.steps.listfile import render as step
 
-    notes: list[str] = []
-    with app.run("render --check" if check else "render") as run:
-        changed = render_file(list_file, app.db, app.config, check=check, notes=notes)
-        run.add("changed", int(changed))
-        run.add("regions_inserted", sum(n.startswith("inserted region") for n in notes))
-    for note in notes:
-        app.note(note)
-    if check:
-        if changed:
-            raise RunFailed(f"{list_file} would change: run `curator render {list_file}`")
-        app.echo(f"{list_file}: up to date")
-        return
-    app.echo(f"{list_file}: {'updated' if changed else 'unchanged'}")
+    app.echo(step(app, list_file, check=check).summary)

@@ -166,7 +166,7 @@ def test_progress_bar_follows_chunks_and_quiet_silences_it(tmp_path, config, cap
 
     src = _write(tmp_path / "in.jsonl", [QUANT, OFF, dict(QUANT, arxiv_id="9901.00003")])
     assert _run(tmp_path, config, "classify", "--input", str(src), "--output", str(tmp_path / "whole.jsonl")) == 0
-    monkeypatch.setattr(importlib.import_module("curator.commands.classify"), "CHUNK", 1)
+    monkeypatch.setattr(importlib.import_module("curator.steps.classify"), "CHUNK", 1)
     monkeypatch.setattr(App, "show_progress", property(lambda self: not self.quiet))
     capsys.readouterr()
 

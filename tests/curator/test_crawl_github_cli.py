@@ -126,7 +126,7 @@ def test_failing_repositories_are_named_in_the_log_and_the_run(env, capsys, monk
         assert main([*env["args"], "--config", str(config), "crawl", "github"]) == 1
     err = capsys.readouterr().err
     assert "every repository failed; last: org/gone: " in err and "502" in err
-    warned = [r.getMessage() for r in caplog.records if r.name == "curator.commands.crawl_github"]
+    warned = [r.getMessage() for r in caplog.records if r.name == "curator.steps.github"]
     assert sorted(m.split(":")[1].strip() for m in warned) == ["old/beta", "org/alpha", "org/gone"]
     error = _db(env).execute("SELECT error FROM runs").fetchone()[0]
     assert error.startswith("crawl github: every repository failed; last: org/gone: ")

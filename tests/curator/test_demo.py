@@ -120,17 +120,17 @@ def test_demo_end_to_end_offline(tmp_path, monkeypatch, capsys):
 
 def test_summary_names_a_failed_step_and_what_to_open(tmp_path, fixtures):
     from curator.app import App
-    from curator.commands.demo import StepsApp, summary
-    from db.nightly import record_step
+    from curator.demo import StepsApp, summary
+    from curator.steps import StepResult
 
     seed = fixtures / "seed-list.md"
     (tmp_path / "seed-list.md").write_text(seed.read_text())
     (tmp_path / "demo.toml").write_text("")
     steps_app = StepsApp(str(tmp_path / "curator.db"), str(tmp_path / "demo.toml"),
                          App("unused.db", None, quiet=False, verbose=False))
-    record_step(steps_app.db, "crawl github", "2026-06-01T00:00:00+00:00", "failed", {}, "GitHub answered 502")
+    failed = [StepResult("crawl github", "failed", error="GitHub answered 502")]
 
-    text = summary(steps_app, tmp_path, seed, ("2026-05-04", "2026-05-04"), 12.3, tmp_path / "browse.sh")
+    text = summary(steps_app, tmp_path, seed, ("2026-05-04", "2026-05-04"), 12.3, tmp_path / "browse.sh", failed)
 
     assert text.startswith("curator demo: done in 12 s")
     assert "  FAILED                 crawl github (failed): GitHub answered 502" in text

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from curator import pipeline
+from curator.steps import nightly as pipeline
 from curator.cli import main
 from curator.replay import ReplayServer
 from tests.fakes.server import FakeServer, Response
@@ -62,7 +62,7 @@ def test_all_steps_ok_exit_0_quiet_and_list_untouched(workdir, capsys):
     runs = _runs(workdir / "c.db")
     assert [r["command"] for r in runs[1:]] == STEPS + ["pr"]
     assert all(r["status"] == "ok" for r in runs), runs
-    assert json.loads(runs[-1]["counts"]) == {"recorded_by": "nightly"}  # pr --dry-run records nothing itself
+    assert json.loads(runs[-1]["counts"]) == {"recorded_by": "nightly", "changed": 1}  # the dry run records nothing itself
     assert runs[0]["command"] == "nightly" and json.loads(runs[0]["counts"]) == {"ok": 8, "steps": 8}
     out = workdir / "curator-dry-run"
     assert (out / "pr-body.md").read_text() and (out / "list.diff").read_text().startswith("--- a/seed-list.md")
@@ -93,18 +93,26 @@ def test_failing_arxiv_does_not_stop_the_others(workdir, capsys, monkeypatch):
     assert "- **crawl arxiv** (failed): " in failures and "503" in failures
 
 
-def test_a_failing_step_after_the_crawls_is_named_in_the_pr_body(workdir):
+def test_a_failing_step_after_the_crawls_is_named_in_the_pr_body(workdir, monkeypatch):
     from curator.app import App
-    from curator.commands.nightly import run_nightly
-    from catalogue.errors import RunFailed
+    from curator.steps import classify
 
+    def broken(app, **kwargs):
+        with app.run("classify"):
+            raise RuntimeError("the model file is unreadable")
+
+    monkeypatch.setattr(classify, "classify", broken)
     app = App(str(workdir / "c.db"), str(workdir / "curator.toml"), quiet=True, verbose=False)
-    with pytest.raises(RunFailed, match="7 of 8 steps ok; classify failed"):
-        run_nightly(app, workdir / "seed-list.md", workdir / "out", {"classify": ["--no-such-option"]})
+    results = pipeline.nightly(app, workdir / "seed-list.md", workdir / "out")
+    assert pipeline.describe(results) == "7 of 8 steps ok; classify failed: RuntimeError: the model file is unreadable"
+    with pytest.raises(Exception, match="7 of 8 steps ok; classify failed"):
+        pipeline.check(results)
     body = (workdir / "out" / "pr-body.md").read_text()
     assert "**1 step failed in this run;**" in body
-    assert "- **classify** (failed): No such option '--no-such-option'." in body
+    assert "- **classify** (failed): RuntimeError: the model file is unreadable" in body
     assert "crawl arxiv" not in body.split("### ")[0]
+    night = next(app.db.query("SELECT status, error FROM runs WHERE command = 'nightly'"))
+    assert night["status"] == "failed" and "classify failed" in night["error"]
 
 
 def test_missing_list_file_is_bad_input(workdir, capsys):
@@ -113,22 +121,23 @@ def test_missing_list_file_is_bad_input(workdir, capsys):
     assert capsys.readouterr().err.strip() == "curator: error: --list: nope.md is not a file"
 
 
-def test_plan_passes_list_dry_run_and_extra_arguments(tmp_path):
-    steps = pipeline.plan(tmp_path / "w.md", dry_run=tmp_path / "d", original=tmp_path / "o.md",
-                          extra={"crawl web": ["--readme-only"]})
-    assert [s.name for s in steps] == STEPS + ["pr"]
-    by = {s.name: s.args for s in steps}
-    assert by["import-list"] == by["render"] == [str(tmp_path / "w.md")]
-    assert by["pr"] == ["--dry-run", str(tmp_path / "d"), "--list", str(tmp_path / "o.md")]
-    assert by["crawl web"] == ["--readme-only"] and by["crawl arxiv"] == []
+def test_plan_runs_every_step_in_order_and_pr_last(tmp_path):
+    steps = pipeline.plan(tmp_path / "w.md", dry_run=tmp_path / "d", original=tmp_path / "o.md")
+    assert [name for name, _ in steps] == STEPS + ["pr"]
+    no_pr = pipeline.plan(tmp_path / "w.md", options=pipeline.NightOptions(with_pr=False))
+    assert [name for name, _ in no_pr] == STEPS
 
 
-def test_unknown_step_is_reported_missing(mem_db):
+def test_a_step_that_records_nothing_gets_a_runs_row(mem_db):
     class _App:
         db = mem_db
+        recorded: list = []
 
-    result = pipeline.run_step(_App(), pipeline.Step("crawl gopher"))
-    assert result.status == "missing" and "crawl gopher" in result.error
+    def refuses(app, results):
+        raise pipeline.BadInput("no list to read")
+
+    result = pipeline.run_step(_App(), "crawl gopher", refuses, [])
+    assert result.status == "failed" and result.error == "no list to read"
     row = next(mem_db.query("SELECT * FROM runs WHERE command = 'crawl gopher'"))
     assert row["status"] == "failed" and row["error"] == result.error and row["finished"]
 
@@ -136,13 +145,14 @@ def test_unknown_step_is_reported_missing(mem_db):
 def test_without_list_the_target_list_is_read_from_github(tmp_path):
     from catalogue.settings import merge
     from catalogue.errors import RunFailed
+    from curator.clients import GitHubAccess
     from tests.fakes.github_git import FakeGitHub
 
     config = merge({"list": {"repo": "owner/awesome", "path": "docs/README.md", "branch": "main"}})
     fake = FakeGitHub("owner/awesome", {"docs/README.md": "# The list\n"}, token="t0ken")
     with fake.server:
-        path = pipeline.fetch_list(config, tmp_path, fake.server.url, "t0ken")
+        path = pipeline.fetch_list(config, tmp_path, GitHubAccess(fake.server.url, "t0ken"))
         assert path == tmp_path / "README.md" and path.read_text() == "# The list\n"
         missing = merge({"list": {"repo": "owner/awesome", "path": "nope.md"}})
         with pytest.raises(RunFailed, match="cannot read owner/awesome/nope.md@main: GitHub answered 404"):
-            pipeline.fetch_list(missing, tmp_path, fake.server.url, "t0ken")
+            pipeline.fetch_list(missing, tmp_path, GitHubAccess(fake.server.url, "t0ken"))

@@ -83,7 +83,7 @@ def test_failed_page_keeps_last_good_reading_within_window(db):
 
 def test_score_one_knows_whether_the_installation_guide_was_read(db):
     from classifier.scoring import Weights
-    from curator.commands.score import score_one
+    from curator.steps.score import score_one
 
     guide = "https://e.org/docs/install.html"
     readme = {"source": "readme", "status": "ok", "signals": {"install": {}, "install_links": [guide]}}

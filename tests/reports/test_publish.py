@@ -8,7 +8,8 @@ import pytest
 
 from catalogue.settings import merge
 from catalogue.errors import BadInput, RunFailed
-from reports.publish import Publisher, connect
+from curator.clients import GitHubAccess, github_api
+from reports.publish import Publisher
 from tests.fakes.github_git import FakeGitHub, blob_sha
 from tests.reports.test_paper_regions import add_engine, add_paper
 from tests.reports.test_prbody import HOSTILE, assert_inert
@@ -62,7 +63,7 @@ def fake(github_server):
 
 def publish(db, fake, config=None, failed=None):
     config = config or make_config()
-    client = connect(config, TOKEN, fake.server.url)
+    client = github_api(config, GitHubAccess(fake.server.url, TOKEN), writes=True)
     return Publisher(client, db, config, failed).run()
 
 
@@ -242,7 +243,7 @@ def test_chart_is_committed_beside_the_list(mem_db, fake):
 
 
 def test_token_never_appears_in_errors(mem_db, fake):
-    client = connect(make_config(), "wrong-token", fake.server.url)
+    client = github_api(make_config(), GitHubAccess(fake.server.url, "wrong-token"), writes=True)
     with pytest.raises(RunFailed) as info:
         Publisher(client, mem_db, make_config()).run()
     assert "401" in str(info.value) and "Bad credentials" in str(info.value)
@@ -251,7 +252,7 @@ def test_token_never_appears_in_errors(mem_db, fake):
 
 def test_missing_token_is_bad_input():
     with pytest.raises(BadInput):
-        connect(make_config(), "", "http://127.0.0.1:9")
+        github_api(make_config(), GitHubAccess("http://127.0.0.1:9", None), writes=True)
 
 
 def test_branch_behind_base_is_rebuilt_on_the_new_base(mem_db, fake):
