@@ -72,7 +72,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "low_confidence_floor": 0.4,
         "second_category_ratio": 0.6,
         "batch_size": 64,
-        # fitted heads (.npz from `python -m classifier.training`); "" = the shipped ones
+        # fitted heads (.npz from `python -m classifier.refit`); "" = the shipped ones
         "heads": "",
     },
     "pr": {

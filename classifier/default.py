@@ -1,7 +1,7 @@
 """The default classifier: shipped heads, extended by what the database knows.
 
 The heads in ``classifier/data/heads.npz`` were fitted for the default model
-from the shipped training data (``python -m classifier.training``). They are
+from the shipped training data (``python -m classifier.refit``). They are
 used as they are unless:
 
 * the configured model differs from the one they were fitted for: the heads are
@@ -20,7 +20,7 @@ them too; the list's own references add to them.
 The relevance head needs the whole background, so it is not refitted at run
 time: maintainers' rejections take effect at once by never being proposed
 again, and in the relevance head when the heads are refitted with
-``python -m classifier.training --labels-db curator.db``.
+``python -m classifier.refit --labels-db curator.db``.
 """
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def check_vocabulary(heads: model.Heads, path: Path) -> None:
                                        f"fitted on {', '.join(extra)}, which the vocabulary lacks" if extra else "",
                                        "" if missing or extra else "categories in another order"]))
         raise BadInput(f"{path}: the heads do not match the vocabulary ({what}); "
-                       f"refit them with `python -m classifier.training`")
+                       f"refit them with `python -m classifier.refit`")
 
 
 def refit_category(heads: model.Heads, papers: Sequence[Paper], techniques: Sequence[tuple[str, str, str]],

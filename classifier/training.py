@@ -13,12 +13,11 @@
   another background that look in scope by a cheap keyword rule are left out of
   the negatives (they are not all negative).
 
-``python -m classifier.training`` refits the shipped heads
+``python -m classifier.refit`` refits the shipped heads
 (``classifier/data/heads.npz``) from these files.
 """
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import re
@@ -174,35 +173,3 @@ def builtin_techniques() -> list[tuple[str, str, str]]:
 def technique_text(category: str, name: str, description: str | None) -> str:
     words = category.replace("_", " ")
     return f"{name} ({words}). {description or ''}".strip()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Refit the shipped classifier heads.")
-    parser.add_argument("--cache-db", default=".eval-cache.db", help="embedding cache (SQLite)")
-    parser.add_argument("--output", default=str(HEADS))
-    parser.add_argument("--model", default="sentence-transformers/all-MiniLM-L6-v2")
-    parser.add_argument("--labels-db", default=None,
-                        help="also learn from this database's list and maintainer labels")
-    args = parser.parse_args(argv)
-    from classifier.embed import make_encoder
-    from classifier.pipeline import fit_heads
-    from db import open_db
-    from db.classify import EmbeddingCache
-
-    encoder = make_encoder(args.model)
-    papers = shipped_labels()
-    if args.labels_db:
-        from db.classify import human_labels
-
-        known = {p.arxiv_id for p in papers}
-        papers += [Paper(r["arxiv_id"], r["title"], r["abstract"], r["label"])
-                   for r in human_labels(open_db(args.labels_db)) if r["arxiv_id"] not in known]
-    heads = fit_heads(papers, background(), builtin_techniques(), encoder,
-                      EmbeddingCache(open_db(args.cache_db)), technique_refs=technique_labelled())
-    heads.save(args.output)
-    print(f"wrote {args.output}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -29,7 +29,7 @@ def build_classifier(app):
     cfg = app.config["classifier"]
     heads = Path(cfg["heads"]) if cfg["heads"] else HEADS
     if cfg["heads"] and not heads.is_file():
-        raise BadInput(f"classifier.heads: no heads file at {heads} (write one with `python -m classifier.training "
+        raise BadInput(f"classifier.heads: no heads file at {heads} (write one with `python -m classifier.refit "
                        f"--output {heads}`, or leave the setting empty for the shipped heads)")
     # the model's own loading bars are noise beside ours (read when huggingface_hub is first imported)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
