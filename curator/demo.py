@@ -157,18 +157,19 @@ def _environment(server) -> Iterator[None]:
               "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GITHUB_TOKEN": None}
     saved = {key: os.environ.get(key) for key in values}
     try:
-        for key, value in values.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _set_environment(values)
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _set_environment(saved)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    """Set each variable to its value; None removes it."""
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def summary(steps_app: App, out: Path, seed: Path, days: tuple[str, str], seconds: float,
