@@ -58,6 +58,16 @@ class App:
         return not self.quiet and sys.stderr.isatty()
 
     @contextmanager
+    def progress(self, label: str, length: int = 0) -> Iterator["Progress"]:
+        """A progress bar on stderr when it is a terminal (and not --quiet), else one that shows nothing."""
+        if not self.show_progress:
+            yield Progress()
+            return
+        with click.progressbar(length=max(length, 1), label=label, file=sys.stderr, show_pos=True,
+                               item_show_func=lambda text: text) as bar:
+            yield Progress(bar)
+
+    @contextmanager
     def run(self, command: str) -> Iterator[Run]:
         """Lock the database and record the command in `runs`."""
         self.config  # a bad config fails before anything is locked or written
@@ -65,6 +75,21 @@ class App:
             with recorded(self.db, command) as run:
                 self.recorded.append(command)
                 yield run
+
+
+class Progress:
+    """What a step tells a progress bar: the total, and how far it got (with a short text)."""
+
+    def __init__(self, bar=None):
+        self._bar = bar
+
+    def total(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.length = max(n, 1)
+
+    def advance(self, n: int, text: str | None = None) -> None:
+        if self._bar is not None:
+            self._bar.update(n, text)
 
 
 def setup_logging(quiet: bool, verbose: bool) -> None:

@@ -89,8 +89,9 @@ def run_demo(app: App, out_dir: str | Path, quick: bool = False) -> DemoResult:
     out = Path(out_dir)
     _prepare(out, DATA_DIR / LIST_NAME)
     since, until = QUICK if quick else WEEK
-    options = NightOptions(arxiv_since=datetime.fromisoformat(since), arxiv_until=datetime.fromisoformat(until),
-                           web_readme_only=True)
+    options = NightOptions(crawl={"arxiv": {"since": datetime.fromisoformat(since),
+                                            "until": datetime.fromisoformat(until)},
+                                  "web": {"readme_only": True}})
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="curator-demo-") as tmp:
         settings = Path(tmp) / "curator.toml"

@@ -1,8 +1,6 @@
 """`curator classify`: parses the options and runs :mod:`curator.steps.classify`."""
 from __future__ import annotations
 
-import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -24,16 +22,8 @@ def classify(app, input_path: Path | None, output_path: Path | None, limit: int 
 
     if (input_path is None) != (output_path is None):
         raise BadInput("classify: --input and --output go together")
-    bar = click.progressbar(length=1, label="classify", file=sys.stderr, show_pos=True) \
-        if app.show_progress else None
-    with bar if bar is not None else nullcontext():
-        progress = None
-        if bar is not None:
-            def progress(n: int, total: int) -> None:
-                bar.length = total
-                bar.update(n)
-        if input_path is not None:
-            result = step.classify_file(app, input_path, output_path, limit=limit, progress=progress)
-        else:
-            result = step.classify(app, limit=limit, progress=progress)
+    if input_path is not None:
+        result = step.classify_file(app, input_path, output_path, limit=limit)
+    else:
+        result = step.classify(app, limit=limit)
     app.echo(result.summary)

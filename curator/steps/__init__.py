@@ -13,9 +13,8 @@ the steps in order (:mod:`curator.steps.nightly`). Nothing is read back from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
-# the steps of a night, in order, as recorded in runs
-ORDER = ("import-list", "crawl arxiv", "crawl github", "crawl web", "classify", "score", "render", "pr")
 
 
 @dataclass
@@ -35,3 +34,23 @@ class StepResult:
 def from_run(run, summary: str = "") -> StepResult:
     """The result of a step that recorded ``run`` (a :class:`curator.runs.Run`)."""
     return StepResult(run.command, run.status, dict(run.counts), run.error, summary)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a crawl source provides to the command line and the night.
+
+    ``crawl(app, **options)`` fetches from the source and saves what it got (one
+    transaction per unit of work), records itself in ``runs`` as ``crawl NAME``
+    and returns a :class:`StepResult`. ``options`` are its click options; their
+    values reach ``crawl`` as keyword arguments (parsed by the options' callbacks).
+    The night runs every source with ``at_night`` in the order of registration
+    (:mod:`curator.sources`), with the options' defaults.
+    """
+
+    name: str                                  # `curator crawl NAME`
+    help: str                                  # one line for `curator crawl --help`
+    crawl: Callable[..., StepResult]
+    options: tuple[Any, ...] = ()              # click.Option objects
+    at_night: bool = True
+

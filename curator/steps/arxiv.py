@@ -6,16 +6,20 @@ killed crawl keeps what it saved and the next run resumes.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+
+import click
 
 from catalogue.errors import BadInput, RunFailed
 from curator import clients
-from curator.steps import StepResult, from_run
+from curator.steps import Source, StepResult, from_run
 
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 # a query that gave at least this many last time and none now is not believed (RELIABILITY 5)
 EXPECT_AT_LEAST = 10
 COUNTED = ("new", "updated", "unchanged", "skipped")
+_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
 class PageSaver:
@@ -39,9 +43,9 @@ class PageSaver:
                 self.run.add(key, n)
         self.seen += page.entries
         if self.progress is not None:
-            self.progress.length = max(self.progress.length or 0, page.total, self.seen)
-            self.progress.update(page.entries, ", ".join(f"{self.run.counts.get(k, 0)} {k}"
-                                                         for k in ("new", "updated", "skipped")))
+            self.progress.total(max(page.total, self.seen))
+            self.progress.advance(page.entries, ", ".join(f"{self.run.counts.get(k, 0)} {k}"
+                                                          for k in ("new", "updated", "skipped")))
 
 
 def crawl_query(db, source, run, cfg: dict, since: datetime | None, until: datetime | None, progress=None):
@@ -69,7 +73,7 @@ def crawl_query(db, source, run, cfg: dict, since: datetime | None, until: datet
 
 
 def crawl_arxiv(app, *, since: datetime | None = None, until: datetime | None = None,
-                ids: list[str] | None = None, from_list: bool = False, progress=None) -> StepResult:
+                ids: list[str] | None = None, from_list: bool = False) -> StepResult:
     """Crawl the configured query over the window, or fetch ``ids`` / the list's untitled papers."""
     from crawler.arxiv import ArxivError
     from db.papers import ids_to_fill
@@ -83,13 +87,12 @@ def crawl_arxiv(app, *, since: datetime | None = None, until: datetime | None = 
         if from_list:
             wanted = list(dict.fromkeys(wanted + ids_to_fill(app.db)))
         source = clients.arxiv_source(app.config)
-        if progress is not None:
-            progress.length = len(wanted) or 1
         try:
-            if wanted or from_list:
-                outcome = source.fetch_ids(wanted, PageSaver(app.db, run, None, False, progress))
-            else:
-                outcome = crawl_query(app.db, source, run, cfg, since, until, progress)
+            with app.progress("arXiv", len(wanted)) as progress:
+                if wanted or from_list:
+                    outcome = source.fetch_ids(wanted, PageSaver(app.db, run, None, False, progress))
+                else:
+                    outcome = crawl_query(app.db, source, run, cfg, since, until, progress)
         except ArxivError as exc:
             raise RunFailed(f"crawl arxiv: {exc}; {run.counts.get('new', 0)} new papers saved before it") from None
         finally:
@@ -104,3 +107,39 @@ def crawl_arxiv(app, *, since: datetime | None = None, until: datetime | None = 
 def summary(counts: dict) -> str:
     return ("crawl arxiv: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in COUNTED)
             + f", {counts.get('requests', 0)} requests")
+
+
+def parse_date(value: str | None, option: str) -> datetime | None:
+    """``2026-01-31`` or an ISO timestamp, as naive UTC; a bad value is BadInput naming the option."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"{option}: expected a date like 2026-01-31, got {value[:40]!r}") from None
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when
+
+
+def parse_ids(value: str | None) -> list[str]:
+    """Comma-separated arXiv ids, without their version suffix, each once."""
+    ids = [v.strip() for v in (value or "").split(",") if v.strip()]
+    for v in ids:
+        if not _ID.match(v):
+            raise BadInput(f"--ids: not an arXiv id: {v[:40]!r} (expected e.g. 2309.06180)")
+    return list(dict.fromkeys(re.sub(r"v\d+$", "", v) for v in ids))
+
+
+SOURCE = Source(
+    "arxiv", "New papers from the arXiv API, politely and incrementally.", crawl_arxiv,
+    options=(
+        click.Option(["--since"], callback=lambda ctx, param, v: parse_date(v, "--since"),
+                     help="Submitted on or after this date (default: last crawl minus the overlap)."),
+        click.Option(["--until"], callback=lambda ctx, param, v: parse_date(v, "--until"),
+                     help="Submitted up to this date (default: now)."),
+        click.Option(["--ids"], callback=lambda ctx, param, v: parse_ids(v),
+                     help="Comma-separated arXiv ids to fetch instead of the query."),
+        click.Option(["--from-list"], is_flag=True, help="Fetch the list's papers that have no title yet."),
+    ))
+

@@ -11,7 +11,6 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 from catalogue.errors import BadInput
 from curator.steps import StepResult, from_run
@@ -39,14 +38,14 @@ def build_classifier(app):
                  cfg["second_category_ratio"], heads)
 
 
-def decide(clf, papers: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None) -> list:
-    """The classifier's decisions, a chunk at a time; ``progress(done_now, total)`` after each."""
+def decide(app, clf, papers: list[tuple[str, str]]) -> list:
+    """The classifier's decisions, a chunk at a time so a progress bar can follow."""
     decisions: list = []
-    for start in range(0, len(papers), CHUNK):
-        chunk = papers[start:start + CHUNK]
-        decisions += clf.classify(chunk)
-        if progress is not None:
-            progress(len(chunk), len(papers))
+    with app.progress("classify", len(papers)) as progress:
+        for start in range(0, len(papers), CHUNK):
+            chunk = papers[start:start + CHUNK]
+            decisions += clf.classify(chunk)
+            progress.advance(len(chunk))
     return decisions
 
 
@@ -62,7 +61,7 @@ def rows_for_db(paper_id: str, d, floor: float) -> list[dict]:
     return rows
 
 
-def classify(app, *, limit: int | None = None, progress: Callable[[int, int], None] | None = None) -> StepResult:
+def classify(app, *, limit: int | None = None) -> StepResult:
     from db.classify import papers_to_classify, save_classifier_labels
 
     floor = app.config["classifier"]["low_confidence_floor"]
@@ -71,7 +70,7 @@ def classify(app, *, limit: int | None = None, progress: Callable[[int, int], No
         if not papers:
             return from_run(run, "classify: no unlabelled papers")
         clf = build_classifier(app)
-        decisions = decide(clf, [(p["title"], p["abstract"]) for p in papers], progress)
+        decisions = decide(app, clf, [(p["title"], p["abstract"]) for p in papers])
         rows = [r for p, d in zip(papers, decisions) for r in rows_for_db(p["arxiv_id"], d, floor)]
         save_classifier_labels(app.db, rows)
         proposed = sum(d.relevant for d in decisions)
@@ -91,12 +90,11 @@ def read_input(input_path: Path, limit: int | None) -> list[dict]:
     return rows[:limit] if limit is not None else rows
 
 
-def classify_file(app, input_path: Path, output_path: Path, *, limit: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> StepResult:
+def classify_file(app, input_path: Path, output_path: Path, *, limit: int | None = None) -> StepResult:
     rows = read_input(input_path, limit)
     with app.run("classify --input") as run:
         clf = build_classifier(app)
-        decisions = decide(clf, [(r["title"], r["abstract"]) for r in rows], progress)
+        decisions = decide(app, clf, [(r["title"], r["abstract"]) for r in rows])
         lines = [json.dumps({"arxiv_id": r["arxiv_id"], "relevant": d.relevant,
                              "relevance": round(d.relevance, 4), "category": d.category,
                              "technique": d.technique,

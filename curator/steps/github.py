@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import logging
 
+import click
+
 from catalogue.errors import RunFailed
 from curator import clients
-from curator.steps import StepResult, from_run
+from curator.steps import Source, StepResult, from_run
 
 log = logging.getLogger(__name__)
 
 
-def crawl_github(app, *, only: tuple[str, ...] = (), candidates: bool = True) -> StepResult:
+def crawl_github(app, *, only: tuple[str, ...] = (), no_candidates: bool = False) -> StepResult:
     """Every engine repository of the list, then up to ``github.candidate_repos`` candidates."""
     from crawler.github import FATAL, fetch_repo
     from crawler.github_http import AccessDenied, RateLimited
@@ -24,7 +26,7 @@ def crawl_github(app, *, only: tuple[str, ...] = (), candidates: bool = True) ->
     cfg = app.config["github"]
     access = clients.github_access()  # a bad URL fails before anything is recorded
     with app.run("crawl github") as run:
-        rows = repos_to_crawl(app.db, cfg["candidate_repos"] if candidates else 0)
+        rows = repos_to_crawl(app.db, 0 if no_candidates else cfg["candidate_repos"])
         if only:
             wanted = {r.lower() for r in only}
             rows = [r for r in rows if r["repo"].lower() in wanted]
@@ -90,3 +92,12 @@ def summary(counts: dict, total: int) -> str:
             f"{counts.get('renamed', 0)} renamed, {counts.get('errors', 0)} failed, "
             f"{counts.get('requests', 0)} requests ({counts.get('billable', 0)} billable), "
             f"rate-limit remaining {remaining}")
+
+
+SOURCE = Source(
+    "github", "GitHub statistics and README of every engine's repo.", crawl_github,
+    options=(
+        click.Option(["--repo", "only"], multiple=True, help="Only this owner/name (repeatable)."),
+        click.Option(["--no-candidates"], is_flag=True, help="Skip the repositories of labelled papers."),
+    ))
+

@@ -13,14 +13,13 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from catalogue.errors import BadInput, ConfigError, RunFailed
 from curator import clients
-from curator.steps import ORDER, StepResult
+from curator.steps import StepResult
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +28,25 @@ Report = Callable[[int, int, str, "StepResult | None"], None]
 
 @dataclass
 class NightOptions:
-    """What a caller (the demo) may set for single steps."""
+    """What a caller (the demo) may change in the night: keyword arguments for a
+    source's crawl (``{"web": {"readme_only": True}}``), and whether ``pr`` runs."""
 
-    arxiv_since: datetime | None = None
-    arxiv_until: datetime | None = None
-    web_readme_only: bool = False
+    crawl: dict[str, dict[str, Any]] = field(default_factory=dict)
     with_pr: bool = True
 
 
 def plan(list_path: Path | None, *, dry_run: Path | None = None, original: Path | None = None,
          options: NightOptions | None = None) -> list[tuple[str, Callable[..., StepResult]]]:
-    """The night's steps in order: (name, function of the App and the results so far).
+    """The night's steps in order (:func:`curator.sources.night_order`): (name, function
+    of the App and the results so far).
 
     ``list_path`` is the working copy of the list (imported, then rendered in
     place); ``original`` the untouched copy that the dry run diffs against.
     Without a list the list steps fail ("no list") and ``pr`` reads the list
     from the target repository itself.
     """
-    from curator.steps import arxiv, classify, github, listfile, publish, score, web
+    from curator.sources import night_order, registered
+    from curator.steps import classify, listfile, publish, score
 
     options = options or NightOptions()
 
@@ -57,6 +57,9 @@ def plan(list_path: Path | None, *, dry_run: Path | None = None, original: Path 
             return step(app, list_path)
         return run
 
+    def crawl(source):
+        return lambda app, results: source.crawl(app, **options.crawl.get(source.name, {}))
+
     def pr(app, results):
         failures = publish.failures_of(results)
         if dry_run is not None:
@@ -65,16 +68,13 @@ def plan(list_path: Path | None, *, dry_run: Path | None = None, original: Path 
 
     steps = {
         "import-list": needs_list(listfile.import_list),
-        "crawl arxiv": lambda app, results: arxiv.crawl_arxiv(app, since=options.arxiv_since,
-                                                              until=options.arxiv_until),
-        "crawl github": lambda app, results: github.crawl_github(app),
-        "crawl web": lambda app, results: web.crawl_web(app, readme_only=options.web_readme_only),
+        **{f"crawl {s.name}": crawl(s) for s in registered() if s.at_night},
         "classify": lambda app, results: classify.classify(app),
         "score": lambda app, results: score.score(app),
         "render": needs_list(listfile.render),
         "pr": pr,
     }
-    return [(name, steps[name]) for name in ORDER if name != "pr" or options.with_pr]
+    return [(name, steps[name]) for name in night_order() if name != "pr" or options.with_pr]
 
 
 def run_step(app, name: str, step: Callable[..., StepResult], results: Sequence[StepResult]) -> StepResult:

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from catalogue.errors import BadInput
 from curator import clients
-from curator.steps import ORDER, StepResult, from_run
+from curator.steps import StepResult, from_run
 
 BODY_FILE = "pr-body.md"
 DIFF_FILE = "list.diff"
@@ -21,9 +21,10 @@ DIFF_FILE = "list.diff"
 
 def night_failures(db) -> list[dict]:
     """The steps before ``pr`` that failed tonight, as `runs` recorded them (for a ``pr`` run on its own)."""
+    from curator.sources import night_order
     from db.prs import failed_steps
 
-    return failed_steps(db, [name for name in ORDER if name != "pr"])
+    return failed_steps(db, [name for name in night_order() if name != "pr"])
 
 
 def failures_of(results: Sequence[StepResult]) -> list[dict[str, Any]]:
