@@ -63,12 +63,11 @@ def load_heads(encoder: Encoder, cache: VectorCache | None, path: Path = HEADS,
     techniques = list(techniques) or builtin_techniques()
     shipped = shipped_labels()
     heads = model.Heads.load(path) if path.exists() else None
-    if heads is not None:
-        check_vocabulary(heads, path)
     if heads is None or heads.meta.get("model") != encoder.name:
         log.info("fitting heads for %s from the shipped data", encoder.name)
         return fit_heads(shipped + list(extra), background(), techniques, encoder, cache,
                          technique_refs=technique_labelled(papers=shipped))
+    check_vocabulary(heads, path)
     if extra:
         refit_category(heads, [p for p in shipped + list(extra) if p.label in heads.categories],
                        techniques, encoder, cache)
