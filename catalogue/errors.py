@@ -1,4 +1,4 @@
-"""Exceptions that map to the CLI's exit statuses (DESIGN.md), shared by every layer.
+"""Exceptions that map to the CLI's exit statuses (docs/commands.md), shared by every layer.
 
 ``BadInput`` and ``ConfigError`` -> exit 2 (bad file, value, setting or usage;
 nothing was changed). ``RunFailed`` -> exit 1 (the run started but did not

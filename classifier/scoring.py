@@ -6,7 +6,8 @@ weight and, when missing, why. Nothing here knows any engine by name. The
 weights of the parts inside each score are the constants below; the weights
 between the scores, the caps and the install-method points are settings
 (``[scoring]``, defaults in :mod:`catalogue.settings`). docs/scores.md shows
-all of them in one table, which a test checks against this module.
+all of them in tables generated from this module and the settings, which
+tests/test_docs.py checks.
 
 **Documentation** (``docs_score`` 0-1): a weighted sum of a docs site found (a
 docs page fetched, or a link labelled docs/documentation whose host or path
