@@ -49,6 +49,7 @@ from catalogue.features import BY_GROUP, FEATURES, Feature, compiled
 from classifier.docs_text import Unit, quote, units
 
 STATED, DENIED, PLANNED, EXCLUDED = "stated", "denied", "planned", "excluded"
+EXTRACTOR_VERSION = "1"  # bump when the rules change, so unchanged repositories are read again
 KIND_WEIGHT = {"sentence": 3, "item": 3, "row": 3, "heading": 2, "code": 1, "link": 0}
 # the group of each scope (which cue words mark an enumeration)
 SCOPE_GROUP = {"os": "hardware", "cpu": "hardware", "accelerator": "hardware", "precision": "precision",

@@ -32,9 +32,12 @@ import base64
 import json
 import logging
 import re
+import tarfile
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 from crawler.github import FATAL
@@ -298,6 +301,30 @@ def read_local(root: Path, repo: str, index: dict[str, LocalIndex] | None = None
         page_commit = commit or (entry.file_commits.get(path) if entry else None)
         docs.pages.append(DocPage(path, blob_url(docs.repo or repo, page_commit, path), text, date))
     return docs
+
+
+ARCHIVE_SUFFIXES = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar")
+
+
+@contextmanager
+def open_snapshot(path: Path) -> Iterator[Path]:
+    """The snapshot folder at ``path``, or a tar archive of one unpacked to a temporary
+    folder (members that would land outside it, links and devices are refused).
+    Raises ValueError when ``path`` is neither."""
+    if path.is_dir():
+        yield path
+        return
+    if not (path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)):
+        raise ValueError(f"{path}: not a folder or a .tar.xz/.tar.gz archive of docs")
+    with tempfile.TemporaryDirectory(prefix="curator-docs-") as tmp:
+        try:
+            with tarfile.open(path) as tar:
+                tar.extractall(tmp, filter="data")
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ValueError(f"{path}: cannot unpack ({exc})") from None
+        root = Path(tmp)
+        inner = [p for p in root.iterdir() if p.is_dir()]
+        yield inner[0] if len(inner) == 1 and not (root / INDEX_FILE).exists() else root
 
 
 # --- commercial engines --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from curator.commands.classify import classify
 from curator.commands.crawl import crawl
 from curator.commands.crawl_arxiv import arxiv as crawl_arxiv
+from curator.commands.crawl_docs import docs as crawl_docs
 from curator.commands.crawl_github import github as crawl_github
 from curator.commands.crawl_web import web as crawl_web
 from curator.commands.evaluate import evaluate
@@ -23,6 +24,7 @@ COMMANDS.append(pr)
 crawl.add_command(crawl_arxiv)
 crawl.add_command(crawl_web)
 crawl.add_command(crawl_github)
+crawl.add_command(crawl_docs)
 COMMANDS.append(score)
 COMMANDS.insert(0, import_list)
 COMMANDS.append(render)
