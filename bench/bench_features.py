@@ -139,6 +139,104 @@ def print_agreement(hand, extracted, dev_only: bool = False) -> None:
     print()
 
 
+OVERVIEW_MARKS = {"✅": "detailed", "🟠": "moderate", "🟡": "simple", "❌": "missing"}
+
+
+def overview_marks(list_text: str) -> dict[str, dict[str, object]]:
+    """The grown list's overview: row label -> Docs level, SNS, Forum, Meetup."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(list_text)
+    rows, i = [], 0
+    while i < len(tokens):
+        if tokens[i].type == "table_open":
+            table: list[list[str]] = []
+            while tokens[i].type != "table_close":
+                if tokens[i].type == "tr_open":
+                    table.append([])
+                elif tokens[i].type == "inline" and table:
+                    table[-1].append(tokens[i].content.strip())
+                i += 1
+            if table and {"Docs", "SNS", "Forum", "Meetup"} <= set(table[0]):
+                rows = table
+                break
+        i += 1
+    head = rows[0]
+    out = {}
+    for row in rows[1:]:
+        cell = dict(zip(head, row))
+        out[row[0]] = {"docs": OVERVIEW_MARKS.get(cell["Docs"][:1]), "sns": cell["SNS"].startswith("✅"),
+                       "forum": cell["Forum"].startswith("✅"), "meetup": cell["Meetup"].startswith("✅")}
+    return out
+
+
+def readme_docs(engine):
+    """The demo's recorded README of an engine, as a one-page read (None when there is none)."""
+    from crawler.docs import DocPage, EngineDocs, blob_url
+
+    path = DEMO_READMES / f"{engine.repo.replace('/', '+')}.md" if engine.repo else None
+    if path is None or not path.is_file():
+        return None
+    return EngineDocs("local", engine.repo, None, None,
+                      pages=[DocPage("README.md", blob_url(engine.repo, None, "README.md"), path.read_text("utf-8"), None)])
+
+
+def excerpted_readmes(root: Path) -> set[str]:
+    """Repositories whose snapshot was assembled file by file (no commit): their README is
+    one stored version, often an excerpt with links and sections elided."""
+    import json
+
+    return {entry["repo"].lower() for entry in json.loads((root / "INDEX.json").read_text(encoding="utf-8"))
+            if not entry.get("commit")}
+
+
+def with_full_readme(root: Path, engine, got):
+    """The snapshot's pages with the README replaced by the demo's full, newest copy where the
+    snapshot was assembled file by file, or the demo's README alone where the snapshot has
+    nothing: what `crawl docs` reads on GitHub, where READMEs are whole."""
+    full = readme_docs(engine)
+    if got is None:
+        return full
+    if full is not None and engine.repo and engine.repo.lower() in excerpted_readmes(root):
+        got.pages = [p for p in got.pages if p.path != "README.md"] + full.pages
+    return got
+
+
+def overview_agreement(root: Path, list_text: str, readme_only: bool) -> tuple[int, int, list[str]]:
+    """Docs/SNS/Forum/Meetup marks computed from the pages against the list's overview."""
+    from catalogue.settings import DEFAULTS
+    from classifier.scoring import Weights, score_engine
+    from crawler import docs as reader
+    from curator.docs_step import page_signals
+    from reports.matrix_parse import engine_key
+
+    engines = list_engines(list_text)
+    index = reader.load_index(root)
+    vendors = [p.name for p in (root / reader.VENDOR_DIR).iterdir()]
+    weights = Weights.from_config(DEFAULTS["scoring"])
+    hits = cells = 0
+    misses: list[str] = []
+    for label, want in overview_marks(list_text).items():
+        engine = engines.get(engine_key(label))
+        got_docs = None
+        if engine is not None:
+            got_docs = readme_docs(engine) if readme_only else with_full_readme(
+                root, engine, read_engine(root, engine, index, vendors))
+        signals = page_signals(got_docs, engine.repo) if got_docs else None
+        if signals is not None and readme_only:  # `crawl web` does not know what else the repository holds
+            for key in ("doc_pages", "readme_only", "docs_site_pages", "vendor_pages"):
+                signals.pop(key, None)
+        score = score_engine(signals, [], weights)
+        got = {"docs": score.docs_level, "sns": score.sns, "forum": score.forum, "meetup": score.meetup}
+        for key in ("docs", "sns", "forum", "meetup"):
+            cells += 1
+            if got[key] == want[key]:
+                hits += 1
+            else:
+                misses.append(f"{label} {key}: list {want[key]}, got {got[key]}")
+    return hits, cells, misses
+
+
 def show(hand, extracted, label: str) -> None:
     from bench.feature_split import DEV
     from catalogue.features import feature
@@ -163,6 +261,7 @@ def main() -> int:
     parser.add_argument("--list", default=str(GROWN_LIST), help="the grown list (matrices, overview)")
     parser.add_argument("--show", default=None, help="print one DEV engine's cells and evidence")
     parser.add_argument("--dev-only", action="store_true", help="figures of the DEV engines only (while tuning)")
+    parser.add_argument("--misses", action="store_true", help="list the overview marks that disagree")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.from_dir) if args.from_dir else unpack(SNAPSHOT, Path(tmp))
@@ -174,6 +273,14 @@ def main() -> int:
             show(hand, extracted, args.show)
             return 0
         print_agreement(hand, extracted, args.dev_only)
+        print("3. Docs / SNS / Forum / Meetup against the grown list's overview (25 engines x 4 marks)")
+        for title, readme_only in (("READMEs only (as `crawl web --readme-only` sees them)", True),
+                                   ("documentation read by `crawl docs`", False)):
+            hits, cells, misses = overview_agreement(root, text, readme_only)
+            print(f"   {title}: {_pct(hits, cells)}")
+            if args.misses:
+                print("      " + "\n      ".join(misses))
+        print()
         print(f"read and extracted {len(extracted)} engines in {seconds:.1f} s")
     return 0
 

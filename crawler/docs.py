@@ -112,6 +112,17 @@ def is_doc_path(path: str) -> bool:
     return is_readme(path) or any(x in DOCS_DIRS for x in parts)
 
 
+NOT_USER_DOCS = frozenset({"evaluation", "eval", "benchmark", "benchmarks", "artifact", "artifacts", "experiments",
+                           "scripts", "ci", "tools", "examples", "example"})
+
+
+def is_user_doc(path: str) -> bool:
+    """A documentation page for users beyond README files: not a README, not under folders
+    of evaluation, benchmark, artifact or CI material."""
+    parts = [x.casefold() for x in PurePosixPath(path).parts[:-1]]
+    return not is_readme(path) and not any(x in NOT_USER_DOCS or x.startswith("artifact") for x in parts)
+
+
 def _rank(path: str) -> tuple[int, int, str]:
     parts = PurePosixPath(path).parts
     if len(parts) == 1 and is_readme(path):

@@ -189,14 +189,17 @@ def _save(db, row: dict[str, Any], docs, everyone: list[dict[str, Any]], day: st
 
 def page_signals(docs, repo: str | None) -> dict[str, Any]:
     """Docs, community and install signals of all pages read, for the scores: the merged
-    :mod:`crawler.signals` of every page, plus how many pages are documentation beyond
-    README files (``doc_pages``) and where they came from."""
-    from crawler.docs import is_readme
-    from crawler.signals import from_markdown, merge
+    :mod:`crawler.signals` of every page, plus how many pages are user documentation beyond
+    README files (``doc_pages``), how many are a vendor's or website's docs pages
+    (``docs_site_pages``) and where they came from."""
+    from crawler.docs import is_user_doc
+    from crawler.signals import from_markdown, is_docs_url, merge
 
     merged = merge([from_markdown(p.text, p.url, repo) for p in docs.pages]).to_dict()
-    merged["doc_pages"] = sum(1 for p in docs.pages if not is_readme(p.path) and not p.weak)
+    merged["doc_pages"] = sum(1 for p in docs.pages if is_user_doc(p.path) and not p.weak)
     merged["vendor_pages"] = sum(1 for p in docs.pages if p.weak)
+    merged["docs_site_pages"] = sum(1 for p in docs.pages if docs.source in ("vendor", "website")
+                                    and is_docs_url(p.url))
     merged["readme_only"] = docs.readme_only
     merged["docs_source"] = docs.source
     return merged

@@ -169,7 +169,7 @@ def feature_matrices(db, config, ctx: Context) -> str:
     """The region: generated matrices for the groups the list does not keep by hand."""
     groups = [g for g in vocab.GROUPS if g not in hand_made_groups(ctx.doc)]
     if not groups:
-        return ("_The comparison matrices above are kept by hand. curator reads every engine's documentation "
+        return ("_The comparison matrices of this section are kept by hand. curator reads every engine's documentation "
                 "and proposes changes to them, with quotes, in its pull requests._")
     rows = store.features_of(db)
     if not rows:

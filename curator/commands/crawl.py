@@ -6,4 +6,4 @@ import click
 
 @click.group()
 def crawl() -> None:
-    """Fetch from one source (arxiv, github, web, docs) into the database."""
+    """Fetch from one source (arxiv, github, web, docs)."""

@@ -83,10 +83,24 @@ def test_nothing_crawled_gives_nulls_not_zeros():
 
 
 def test_channels_map_to_marks():
-    r = score_engine(sig(channels={"wechat": ["x"], "meetup": ["y"]}), [], Weights.from_config())
+    r = score_engine(sig(channels={"slack": ["x"], "meetup": ["y"]}), [], Weights.from_config())
     assert (r.sns, r.forum, r.meetup) == (True, False, True)
-    r2 = score_engine(sig(), [stats("2026-06-01", has_discussions=1)], Weights.from_config())
+
+
+def test_forum_is_a_dedicated_forum_not_github_discussions_or_reddit():
+    """Issue 16: the survey counts Discourse or a vendor forum, not GitHub Discussions."""
+    r = score_engine(sig(channels={"discussions": ["https://github.com/o/r/discussions"],
+                                   "reddit": ["https://reddit.com/r/e"]}),
+                     [stats("2026-06-01", has_discussions=1)], Weights.from_config())
+    assert r.forum is False and r.community_score == 0
+    assert r.components["community"]["parts"]["forum"]["github_discussions_enabled"] is True
+    r2 = score_engine(sig(channels={"forum": ["https://discuss.e.org"]}), [], Weights.from_config())
     assert r2.forum is True and r2.community_score == pytest.approx(0.30)
+
+
+def test_wechat_alone_is_not_the_surveys_sns():
+    r = score_engine(sig(channels={"wechat": ["text: WeChat"]}), [], Weights.from_config())
+    assert r.sns is False
 
 
 @pytest.mark.parametrize("signals, level", [

@@ -29,13 +29,15 @@ def test_ollama_readme():
     assert {"docker", "binary"} <= set(s.install)
     assert any("install.sh" in e for e in s.install["binary"])
     assert "https://discord.gg/ollama" in s.channels["discord"]
-    assert "https://reddit.com/r/ollama" in s.channels["forum"]
+    assert "https://reddit.com/r/ollama" in s.channels["reddit"]
+    assert "forum" not in s.channels  # Reddit is recorded, but is not a forum (issue 16)
 
 
 def test_llama_cpp_readme():
     s = readme("ggml-org+llama.cpp.md")
     assert {"homebrew", "docker", "binary"} <= set(s.install)
-    assert any("/discussions" in e for e in s.channels["forum"])
+    assert any("/discussions" in e for e in s.channels["discussions"])
+    assert "forum" not in s.channels  # GitHub Discussions are not a forum (issue 16)
     assert "discord" not in s.channels and "slack" not in s.channels
 
 
