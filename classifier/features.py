@@ -187,6 +187,7 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
     other_re = _names_re(others)
     own_re = _names_re(own)
     pages_seen = []
+    mentioned: set[str] = set()  # features some unit names, whatever it says of them
     for page in pages:
         pages_seen.append(page)
         page_units = units(page.text)
@@ -198,6 +199,9 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
                 and (own_re is None or own_re.search(unit.text) is None))
             if about_other:
                 others_here.add(id(unit))
+            mentioned.update(_named(unit.text))
+            for head in unit.header:
+                mentioned.update(_named(head))
             for hit in _unit_hits(unit, page, order, features):
                 if about_other:
                     hit.weight = min(hit.weight, KIND_WEIGHT["code"])
@@ -208,7 +212,7 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
             enums.extend(_Enumeration("optimization", n, True, q, page.url, page.date or "", order)
                          for n, q in _optimization_lists(page_units, others_here))
     marks = {f.key: _decide(f, hits[f.key]) for f in features}
-    _exclude(marks, features, enums)
+    _exclude(marks, features, enums, mentioned)
     if pages_seen and all(p.weak for p in pages_seen):
         _hosted(marks, features)
     return marks
@@ -399,7 +403,10 @@ def _decide(feature: Feature, hits: list[_Hit]) -> Mark:
                 best.date or None, best.polarity, best.weak)
 
 
-def _exclude(marks: dict[str, Mark], features: tuple[Feature, ...], enums: list[_Enumeration]) -> None:
+def _exclude(marks: dict[str, Mark], features: tuple[Feature, ...], enums: list[_Enumeration],
+             mentioned: set[str]) -> None:
+    """Features that no unit names, in a scope the docs enumerate: not supported, quoting the
+    enumeration. A feature the docs name without saying yes or no stays unknown."""
     best: dict[str, _Enumeration] = {}
     for e in enums:
         old = best.get(e.scope)
@@ -408,7 +415,7 @@ def _exclude(marks: dict[str, Mark], features: tuple[Feature, ...], enums: list[
     for f in features:
         mark = marks[f.key]
         e = best.get(SCOPE[f.part])
-        if mark.supported is None and e is not None:
+        if mark.supported is None and e is not None and f.key not in mentioned:
             marks[f.key] = Mark(f.group, f.column, 0, e.quote, e.url, e.date or None, EXCLUDED)
 
 

@@ -135,7 +135,8 @@ def _evidence(engine: str, rows: list[dict[str, Any]], groups: list[str], links:
     shown = [r for r in rows if r["grp"] in groups and r["supported"] is not None]
     if not shown:
         return []
-    lines = [f"<details><summary>Evidence: {html.escape(display_name(engine))} ({len(shown)} marks)</summary>", ""]
+    count = f"{len(shown)} mark{'s' if len(shown) != 1 else ''}"
+    lines = [f"<details><summary>Evidence: {html.escape(display_name(engine))} ({count})</summary>", ""]
     excluded: dict[tuple[str, str | None], list[str]] = {}
     for r in shown:
         if r["basis"] == "excluded":

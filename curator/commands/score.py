@@ -45,10 +45,12 @@ def score_one(db, engine: dict, weights, since: str, day: str):
 
     from classifier.scoring import score_engine
     from crawler.signals import Signals, merge
+    from db.features import docs_signal_rows
     from db.web import stats_history, usable_web_signals
 
     window = (date.fromisoformat(day) - timedelta(days=SIGNALS_WINDOW_DAYS)).isoformat()
     rows = [r for r in usable_web_signals(db, engine["name"], window, day) if r["signals"]]
+    rows += docs_signal_rows(db, engine["name"], window, day)  # the pages `crawl docs` read
     merged = None
     if rows:
         merged = merge([Signals.from_dict(r["signals"]) for r in rows]).to_dict()

@@ -159,3 +159,23 @@ def test_components_explain_every_part():
                                                      "score": pytest.approx(capped_log(10, 1000), abs=1e-4)}
     assert c["activity"]["parts"]["releases"]["reason"] == "not measured"
     assert c["ease_of_deployment"]["methods"] == ["pip"]
+
+
+def test_docs_read_by_crawl_docs_tell_missing_from_simple():
+    """Issue 16: no documentation beyond the README is "missing", even with a quick start in it."""
+    readme_only = sig(quick_start=True, tutorials=True, doc_pages=0, readme_only=True)
+    r = score_engine(readme_only, [], Weights.from_config())
+    assert r.docs_level == "missing" and r.docs_score <= 0.10
+    assert r.components["docs"]["parts"]["readme_only"]["min_doc_pages"] == 3
+    with_pages = score_engine(sig(quick_start=True, tutorials=True, doc_pages=12), [], Weights.from_config())
+    assert with_pages.docs_level == "simple"  # 0.35 plus navigation from the 12 pages
+    assert with_pages.components["docs"]["parts"]["navigation"]["entries"] == 12
+    site = score_engine(sig(docs_root="https://docs.e.org", doc_pages=0), [], Weights.from_config())
+    assert site.docs_level == "simple"  # a docs site is documentation beyond the README
+    legacy = score_engine(sig(quick_start=True), [], Weights.from_config())
+    assert legacy.docs_level == "simple"  # README signals alone (no docs read): no "missing" rule
+
+
+def test_a_vendors_docs_pages_are_its_docs_site():
+    r = score_engine(sig(docs_site_pages=3, doc_pages=0, vendor_pages=3), [], Weights.from_config())
+    assert r.docs_level == "simple" and r.components["docs"]["parts"]["docs_site"]["present"] is True
