@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter
@@ -41,14 +40,6 @@ GROWN_LIST = ROOT / "tests" / "fixtures" / "list-2026-06-30.md"
 SEED_LIST = ROOT / "tests" / "fixtures" / "seed-list.md"
 DEMO_READMES = ROOT / "curator" / "demo_data" / "readmes"
 SYMBOL = {1: "✅", 0: "❌", None: "–"}
-
-
-def unpack(archive: Path, into: Path) -> Path:
-    """The snapshot archive unpacked (members checked to stay inside ``into``)."""
-    with tarfile.open(archive, "r:xz") as tar:
-        tar.extractall(into, filter="data")
-    inner = [p for p in into.iterdir() if p.is_dir()]
-    return inner[0] if len(inner) == 1 and not (into / "INDEX.json").exists() else into
 
 
 def list_engines(text: str) -> dict[str, object]:
@@ -237,6 +228,63 @@ def overview_agreement(root: Path, list_text: str, readme_only: bool) -> tuple[i
     return hits, cells, misses
 
 
+def seed_crawl(root: Path, workdir: Path):
+    """`crawl docs --from` on the seed list's engines, through the command's own step
+    function: (App, seconds). The database is a file in ``workdir``."""
+    from catalogue import vocabulary
+    from curator.app import App
+    from curator.docs_step import crawl_docs
+    from db import catalogue
+    from reports import listparse
+
+    from classifier.features import _named
+
+    _named.cache_clear()  # a cold start: no text seen before
+    app = App(str(workdir / "bench.db"), None, quiet=True, verbose=False)
+    catalogue.save_list(app.db, listparse.parse(SEED_LIST.read_text(encoding="utf-8")), vocabulary.BUILTIN,
+                        vocabulary.technique_key, "2026-12-01T00:00:00+00:00")
+    started = time.perf_counter()
+    crawl_docs(app, str(root))
+    return app, time.perf_counter() - started
+
+
+def check_rendered_quotes(app) -> tuple[int, list[str]]:
+    """Render the seed list and check every ✅ it shows: its row and column lead to a mark
+    whose quote names the feature (or a synonym), and the ✅ links to that mark's page."""
+    import re
+
+    from catalogue import features as vocab
+    from db.features import features_of
+    from reports.matrices import display_name, tables_of
+    from reports.render import render_text
+
+    text, _ = render_text(SEED_LIST.read_text(encoding="utf-8"), app.db, app.config)
+    region = text.split("<!-- curator:begin feature-matrices -->")[1].split("<!-- curator:end feature-matrices -->")[0]
+    refs = dict(re.findall(r"^\[(cur-[0-9a-f]+)\]: (\S+)$", region, re.M))
+    marks = {(display_name(r["engine"]), r["grp"], r["feature"]): r for r in features_of(app.db)}
+    by_title = {f"**{vocab.GROUP_TITLES[g]}: {title.lower()}**": feats
+                for g in vocab.GROUPS for title, feats in tables_of(g)}
+    checked, problems, feats = 0, [], None
+    for line in region.split("\n"):
+        if line in by_title:
+            feats = by_title[line]
+            continue
+        if not (feats and line.startswith("| ") and not line.startswith("| Engine")):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        for f, cell in zip(feats, cells[1:]):
+            if not cell.startswith("[✅"):
+                continue
+            checked += 1
+            mark = marks.get((cells[0].replace("\\", ""), f.group, f.column))
+            ref = re.search(r"\]\[(cur-[0-9a-f]+)\]", cell)
+            if mark is None or not vocab.names(f.key, mark["evidence"] or ""):
+                problems.append(f"{cells[0]} {f.column}: quote does not name it: {(mark or {}).get('evidence')!r}")
+            elif ref is None or refs.get(ref.group(1)) != mark["url"]:
+                problems.append(f"{cells[0]} {f.column}: the mark does not link to its evidence page")
+    return checked, problems
+
+
 def show(hand, extracted, label: str) -> None:
     from bench.feature_split import DEV
     from catalogue.features import feature
@@ -257,14 +305,15 @@ def show(hand, extracted, label: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="from_dir", default=None, help="docs snapshot folder")
+    parser.add_argument("--from", dest="from_dir", default=None, help="docs snapshot folder or archive")
     parser.add_argument("--list", default=str(GROWN_LIST), help="the grown list (matrices, overview)")
     parser.add_argument("--show", default=None, help="print one DEV engine's cells and evidence")
     parser.add_argument("--dev-only", action="store_true", help="figures of the DEV engines only (while tuning)")
     parser.add_argument("--misses", action="store_true", help="list the overview marks that disagree")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(args.from_dir) if args.from_dir else unpack(SNAPSHOT, Path(tmp))
+    from crawler.docs import open_snapshot
+
+    with tempfile.TemporaryDirectory() as tmp, open_snapshot(Path(args.from_dir or SNAPSHOT)) as root:
         text = Path(args.list).read_text(encoding="utf-8")
         started = time.perf_counter()
         hand, extracted = extract_all(root, text)
@@ -273,6 +322,13 @@ def main() -> int:
             show(hand, extracted, args.show)
             return 0
         print_agreement(hand, extracted, args.dev_only)
+        app, crawl_seconds = seed_crawl(root, Path(tmp))
+        checked, problems = check_rendered_quotes(app)
+        print(f"2. Rendered ✅ marks of the seed list whose quote names the feature: {checked - len(problems)} "
+              f"of {checked}")
+        for problem in problems:
+            print("      " + problem)
+        print()
         print("3. Docs / SNS / Forum / Meetup against the grown list's overview (25 engines x 4 marks)")
         for title, readme_only in (("READMEs only (as `crawl web --readme-only` sees them)", True),
                                    ("documentation read by `crawl docs`", False)):
@@ -281,7 +337,10 @@ def main() -> int:
             if args.misses:
                 print("      " + "\n      ".join(misses))
         print()
-        print(f"read and extracted {len(extracted)} engines in {seconds:.1f} s")
+        print(f"4. `crawl docs --from` on the seed list's {app.db.execute('SELECT COUNT(*) FROM engines').fetchone()[0]}"
+              f" engines (read, extract, save): {crawl_seconds:.1f} s (target < 30 s on 2 cores)")
+        app.close()
+        print(f"   (matrix agreement above: {len(extracted)} engines read and extracted in {seconds:.1f} s)")
     return 0
 
 

@@ -102,7 +102,7 @@ FEATURES: tuple[Feature, ...] = (
     _f("optimization", "Chunked-prefills", "Chunked", "batching",
        r"\bchunked[- ]prefill(?:s|ing)?\b", r"\bprefill chunk(?:s|ing)\b", r"\bsplitfuse\b", r"\bchunked_prefill\b"),
     _f("optimization", "Data Parallelism", "DP", "parallelism",
-       r"\bdata[- ]parallel(?:ism)?\b", r"\bdata_parallel_size\b", r"\bdp[- ]attention\b"),
+       r"\bdata[- ]parallel(?:ism)?\b(?! c\+\+)", r"\bdata_parallel_size\b", r"\bdp[- ]attention\b"),
     _f("optimization", "FSDP", "FSDP", "parallelism", r"\bfsdp2?\b", r"\bfully[- ]sharded data[- ]parallel\w*\b",
        r"\bzero[- ](?:stage[- ])?3\b"),
     _f("optimization", "Tensor Parallelism", "TP", "parallelism",

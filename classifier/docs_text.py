@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 QUOTE_CHARS = 300
 MAX_CODE_LINE = 200
 
-_FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
+_FENCE = re.compile(r"^\s*(```+|~~~+)")  # indented fences too: code blocks inside list items
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RST_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")

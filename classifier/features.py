@@ -100,6 +100,7 @@ _CUES = {
 _PLANNED_HEADING = re.compile(r"\btodos?\b|\broadmap\b|\bwish ?list\b|\bfuture\s+(?:work|plans?)\b|\bplanned\b"
                               r"|\bcoming\s+soon\b|\bupcoming\b", re.IGNORECASE)
 _OTHERS_HEADING = re.compile(r"\bforks?\b|\bintegrations?\b|\becosystem\b|\brelated\s+(?:projects?|work)\b"
+                             r"|\bpublications?\b|\bpapers?\b"
                              r"|\backnowledg|\bcitations?\b|\breferences?\b|\bbuilt\s+with\b|\bprojects\s+using\b"
                              r"|\bwho\s+uses\b|\bbindings\b|\bports?\b|\balternatives\b|\bcommunity\s+projects?\b"
                              r"|\bthird[- ]party\b|\bsee\s+also\b|\bciting\b", re.IGNORECASE)
@@ -231,10 +232,33 @@ def names_of(name: str, repo: str | None) -> list[str]:
 
 
 def _names_re(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for a set of engine names. Short or all-capital names ("MAX", "TGI") match
+    only as written, so the word "max" in "max tokens" is not an engine."""
     words = sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+    alternatives = [re.escape(w) if len(w) <= 4 or w.isupper() else f"(?i:{re.escape(w)})" for w in words]
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+
+
+_TOKEN_EDGE = re.compile(r"[\s|,;()\[\]<>`'\"]")
+IDENTIFIER_SLACK = 12   # characters an identifier may have around a feature name and still read as naming it
+
+
+def _only_in_identifiers(key: str, text: str) -> bool:
+    """Whether every mention of the feature sits inside a longer identifier - a model or
+    file name, a flag value ("zephyr-sft-bnb-4bit-DPO.jinja", "orca-mini:3b-q8_0") - which
+    names a thing that has the feature, not the engine's support of it."""
+    for m in compiled(key).finditer(text):
+        start, end = m.start(), m.end()
+        while start > 0 and not _TOKEN_EDGE.match(text[start - 1]):
+            start -= 1
+        while end < len(text) and not _TOKEN_EDGE.match(text[end]):
+            end += 1
+        token = text[start:end].rstrip(".:!?")
+        if len(token) - len(m.group(0)) <= IDENTIFIER_SLACK or not re.search(r"[-_./:]", token):
+            return False
+    return True
 
 
 def _quality(text: str) -> int:
@@ -259,7 +283,8 @@ def _unit_hits(unit: Unit, page: PageLike, order: int, features: tuple[Feature, 
                             _quality(text)))
         return out
     found = _named(unit.text)
-    named = [(f, found[f.key]) for f in features if f.key in found]
+    named = [(f, found[f.key]) for f in features if f.key in found
+             and (unit.kind == "code" or not _only_in_identifiers(f.key, unit.text))]
     if not named:
         return []
     polarity = _polarity(unit.text, several=len(named) > 1)
@@ -320,8 +345,8 @@ def _row_hits(unit: Unit, features: tuple[Feature, ...]) -> list[tuple[Feature, 
     for f in features:
         if f.key in seen:
             continue
-        in_label = f.key in _named(label)
-        if not in_label and f.key not in _named(unit.text):
+        in_label = f.key in _named(label) and not _only_in_identifiers(f.key, label)
+        if not in_label and (f.key not in _named(unit.text) or _only_in_identifiers(f.key, unit.text)):
             continue
         if in_label and row_marks:
             polarity = STATED if STATED in row_marks else (PLANNED if PLANNED in row_marks else DENIED)

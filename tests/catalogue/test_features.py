@@ -32,6 +32,7 @@ def test_synonyms_name_their_column(key, text):
     ("hardware:Windows", "long context windows"), ("hardware:AMD GPU (ROCm/HIP)", "hip hop"),
     ("precision:INT4", "4-bit quantization"), ("hardware:macOS", "Apple silicon"),
     ("optimization:Speculative Decoding", "an eagle flew by"), ("hardware:ARM64/Apple Silicon", "arm yourself"),
+    ("optimization:Data Parallelism", "DPCPP (Data Parallel C++)"),
 ])
 def test_near_misses_name_nothing(key, text):
     assert not vocab.names(key, text)
