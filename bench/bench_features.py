@@ -90,6 +90,28 @@ def engine_names(engine) -> list[str]:
     return names_of(engine.name, engine.repo)
 
 
+def decided(hand, extracted, names) -> tuple[int, int, int, int]:
+    """(cells the list marks ✅/❌, cells the extraction decided, decided cells that agree,
+    undecided cells the list marks ❌)."""
+    from catalogue.features import feature
+
+    listed = made = agree = unknown_no = 0
+    for group, matrix in hand.items():
+        for label in names:
+            marks = extracted.get(label, (None, None))[1]
+            for column, want in (matrix.rows.get(label) or {}).items():
+                if want is None:
+                    continue
+                listed += 1
+                m = marks.get(feature(group, column).key) if marks else None
+                if m is not None and m.supported is not None:
+                    made += 1
+                    agree += int(m.supported == want)
+                else:
+                    unknown_no += int(want == 0)
+    return listed, made, agree, unknown_no
+
+
 def agreement(hand, extracted, names, excluded: bool = True) -> tuple[Counter, Counter]:
     """(hits, cells) per group over the list's ✅/❌ cells of the named rows."""
     from catalogue.features import feature
@@ -127,6 +149,11 @@ def print_agreement(hand, extracted, dev_only: bool = False) -> None:
             print(f"{title:<22}{rule:<14}" + "".join(f"{_pct(hits[g], cells[g]):>22}" for g in
                                                        ("hardware", "optimization", "precision"))
                   + f"{_pct(sum(hits.values()), sum(cells.values())):>22}")
+    print("   where the extraction decides (✅ or ❌, not unknown), how often it agrees with the list:")
+    for title, names in groups:
+        listed, made, agree, unknown_no = decided(hand, extracted, names)
+        print(f"   {title:<19} decided {_pct(made, listed)} of the listed cells; agrees on {_pct(agree, made)};"
+              f" of the {listed - made} unknown, the list marks {unknown_no} ❌")
     print()
 
 
