@@ -188,3 +188,23 @@ def test_a_missing_repository_is_a_result_and_a_rate_limit_stops_the_crawl():
         gh.exhaust(reset_in=3000)
         with pytest.raises(RateLimited):
             docs.read_github(_client(gh, max_rate_limit_wait=60), "acme/engine")
+
+
+# --- an engine without a repository: its own pages -----------------------------------------------
+
+def test_read_website_keeps_visible_text_only_and_skips_pages_that_fail():
+    from tests.crawler.test_web import fetcher, html
+    from tests.fakes.server import FakeServer, Response
+
+    page = html("<html><head><script>var cuda = 1;</script><meta http-equiv='refresh' content='0;url=/x'></head>"
+                "<body><nav>Docs</nav><p>Dedicated endpoints run on NVIDIA H100 GPUs.</p>"
+                "<style>.rocm{}</style></body></html>")
+    routes = {"/robots.txt": Response(404), "/docs": page, "/gone": Response(500)}
+    with FakeServer(lambda req: routes.get(req.path, Response(404))) as srv:
+        got = docs.read_website(fetcher(), [srv.url + "/gone", srv.url + "/docs", srv.url + "/docs"],
+                                today="2026-12-01")
+    assert got.status == "ok" and [p.url for p in got.pages] == [srv.url + "/docs"]
+    text = got.pages[0].text
+    assert "Dedicated endpoints run on NVIDIA H100 GPUs." in text
+    assert "cuda" not in text and "rocm" not in text and got.pages[0].date == "2026-12-01"
+    assert not got.pages[0].weak  # the vendor's own page, not a summary of it

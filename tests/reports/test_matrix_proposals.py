@@ -89,3 +89,47 @@ def test_no_hand_made_matrix_no_proposal(mem_db, fixtures):
     store.save_engine_features(mem_db, "vLLM", "d", marks("vllm", {("hardware", "Windows"): (1, "Windows.", "stated")}))
     assert mp.proposals(mem_db, text) == []
     assert "Comparison matrices" not in prbody.body(mem_db, CONFIG, prbody.gather(mem_db, CONFIG, text, text))
+
+
+MATRIX_LIST = """# Awesome LLM inference
+
+## 💾 Caching
+
+<!-- curator:begin papers-caching -->
+<!-- curator:end papers-caching -->
+
+## 📚 Comparison Table
+
+### 💻 Hardware Support Matrix
+
+| Framework | Linux | Windows | macOS |
+|---|---|---|---|
+| vLLM | ✅ | ❌ | ❌ |
+"""
+
+
+def test_the_pull_request_records_its_proposals_and_a_rejection_sticks(mem_db):
+    from db import open_db
+    from reports.render import render_text
+    from tests.fakes.github_git import FakeGitHub
+    from tests.reports.test_paper_regions import add_paper
+    from tests.reports.test_publish import TOKEN, make_config, publish
+
+    config = make_config()
+    rendered = render_text(MATRIX_LIST, open_db(None), config)[0]
+    fake = FakeGitHub("owner/list", {"README.md": rendered}, token=TOKEN, bot="curator-bot")
+    with fake.server:
+        mem_db["engines"].insert({"name": "vLLM", "kind": "open_source", "repo": "vllm-project/vllm", "section": "s",
+                                  "first_seen": NOW})
+        store.save_engine_features(mem_db, "vLLM", "2026-06-02", marks("vllm", {
+            ("hardware", "Windows"): (1, "Install vLLM on Windows with WSL2.", "stated")}))
+        add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+        publish(mem_db, fake, config)
+        assert "| vLLM | hardware | Windows | ❌ | ✅ |" in fake.pulls[1].body
+        assert list(mem_db.query("SELECT feature, pr_number, status FROM feature_proposals")) == [
+            {"feature": "Windows", "pr_number": 1, "status": "open"}]
+        fake.close(1)
+        add_paper(mem_db, "2606.00002", "A new one")
+        publish(mem_db, fake, config)
+        assert "Comparison matrices" not in fake.pulls[2].body
+        assert mem_db.execute("SELECT status FROM feature_proposals").fetchall() == [("rejected",)]
