@@ -33,7 +33,8 @@ TABLES: dict[str, TableDoc] = {
         },
     ),
     "engine_feature_history": (
-        "Every change of an engine's mark (the first reading included): when, from what to what, on what evidence.",
+        "Every change of an engine's mark (a first reading that decides it included): when, from what to what, "
+        "on what evidence.",
         {
             "id": "Change id.",
             "engine": "Engine name.",

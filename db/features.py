@@ -7,8 +7,8 @@ Tables (migration :func:`migrate`, number 2 of ``db.schema.MIGRATIONS``):
   column name): ``supported`` 1, 0 or NULL (unknown), the evidence quote, its
   URL at the commit read, the date, the ``basis`` of the decision and ``weak``
   for a vendor page summary;
-- ``engine_feature_history``: one row each time a mark changed (the first
-  reading included): old and new mark, on what evidence, when;
+- ``engine_feature_history``: one row each time a mark changed (a first reading
+  that decides the mark included): old and new mark, on what evidence, when;
 - ``docs_reads``: one row per engine per crawl date: where the docs were read,
   which commit, how many pages, and the page signals (JSON) scoring reads;
 - ``feature_proposals``: every cell a pull request proposed for a hand-made
@@ -149,9 +149,9 @@ def save_docs_read(db: sqlite_utils.Database, engine: str, date: str, read: dict
 def save_engine_features(db: sqlite_utils.Database, engine: str, checked: str,
                          marks: Iterable[dict[str, Any]]) -> int:
     """Upsert one engine's marks (dicts with grp, feature and :data:`FEATURE_COLUMNS`) in
-    one transaction; a mark that changed (or is read for the first time) gets a history
-    row. A changed quote or commit under the same mark updates the row only. Returns
-    how many marks changed."""
+    one transaction; a mark that changed, or is first read as supported or not, gets a
+    history row. A changed quote or commit under the same mark updates the row only.
+    Returns how many marks changed."""
     changed = 0
     with db.conn:
         current = {(r["grp"], r["feature"]): r for r in _rows(
@@ -167,7 +167,8 @@ def save_engine_features(db: sqlite_utils.Database, engine: str, checked: str,
                     ON CONFLICT(engine, grp, feature) DO UPDATE SET
                     {', '.join(f'{c} = excluded.{c}' for c in FEATURE_COLUMNS)}, checked = excluded.checked""",
                 (engine, *key, *values, checked))
-            if old is None or old["supported"] != mark.get("supported"):
+            first_unknown = old is None and mark.get("supported") is None
+            if not first_unknown and (old is None or old["supported"] != mark.get("supported")):
                 changed += 1
                 db.conn.execute(
                     """INSERT INTO engine_feature_history (engine, grp, feature, changed, old_supported, supported,

@@ -184,6 +184,10 @@ def feature_matrices(db, config, ctx: Context) -> str:
     for group in groups:
         for title, feats in tables_of(group):
             lines += _table(title, feats, engines, marks, links) + [""]
+    unread = sorted((display_name(r["name"]) for r in store.engines_to_read(db) if r["name"] not in marks),
+                    key=str.casefold)
+    if unread:
+        lines += [f"_No documentation read for: {escape.inline(', '.join(unread))}._", ""]
     lines += ["**Evidence per engine**", ""]
     by_engine: dict[str, list[dict[str, Any]]] = {}
     for r in rows:

@@ -57,14 +57,14 @@ def test_the_table_refuses_bad_groups_marks_and_overlong_quotes(mem_db):
 
 def test_history_records_first_readings_and_changes_not_new_quotes(mem_db):
     _engine(mem_db)
-    assert features.save_engine_features(mem_db, "vLLM", "2026-06-01", [_mark(), _mark("FP4", None, None)]) == 2
+    assert features.save_engine_features(mem_db, "vLLM", "2026-06-01", [_mark(), _mark("FP4", None, None)]) == 1
     assert features.save_engine_features(mem_db, "vLLM", "2026-06-02",
                                          [_mark(evidence="FP8 works.", url="https://e/2"), _mark("FP4", None, None)]) == 0
     assert features.save_engine_features(mem_db, "vLLM", "2026-06-03",
                                          [_mark(supported=0, evidence="FP8 was removed.", basis="denied")]) == 1
     rows = features.history(mem_db, "vLLM")
     assert [(r["feature"], r["changed"], r["old_supported"], r["supported"]) for r in rows] == [
-        ("FP8", "2026-06-01", None, 1), ("FP4", "2026-06-01", None, None), ("FP8", "2026-06-03", 1, 0)]
+        ("FP8", "2026-06-01", None, 1), ("FP8", "2026-06-03", 1, 0)]  # a first unknown is no change
     assert rows[-1]["evidence"] == "FP8 was removed."
     now = features.features_of(mem_db, "vLLM")
     fp8 = next(r for r in now if r["feature"] == "FP8")

@@ -80,6 +80,7 @@ def test_seed_list_gets_the_three_matrices_with_a_legend(mem_db, fixtures):
     assert sum(len(t[0]) - 1 for t in found) == 51  # every column of the three matrices, once
     assert [r[0] for r in found[0][1:]] == ["GroqCloud", "vLLM"]  # engines with marks, sorted
     assert "_Win = Windows; x86 = x86-64; ARM = ARM64/Apple Silicon_" in region
+    assert "_No documentation read for: bitnet.cpp, DeepSpeed-FastGen, DistServe," in region
     assert render_text(new, mem_db, CONFIG) == (new, [])  # twice: same bytes
 
 
