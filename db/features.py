@@ -150,17 +150,21 @@ def save_engine_features(db: sqlite_utils.Database, engine: str, checked: str,
                          marks: Iterable[dict[str, Any]]) -> int:
     """Upsert one engine's marks (dicts with grp, feature and :data:`FEATURE_COLUMNS`) in
     one transaction; a mark that changed, or is first read as supported or not, gets a
-    history row. A changed quote or commit under the same mark updates the row only.
-    Returns how many marks changed."""
+    history row. A changed quote under the same mark updates the row only; the same quote
+    read at a newer commit keeps its URL and date. Returns how many marks changed."""
     changed = 0
     with db.conn:
         current = {(r["grp"], r["feature"]): r for r in _rows(
-            db, "SELECT grp, feature, supported FROM engine_features WHERE engine = ?", (engine,))}
+            db, "SELECT grp, feature, supported, evidence, url, date FROM engine_features WHERE engine = ?", (engine,))}
         for mark in marks:
             key = (mark["grp"], mark["feature"])
+            old = current.get(key)
+            if old is not None and (old["supported"], old["evidence"]) == (mark.get("supported"), mark.get("evidence")):
+                # the same quote at a newer commit: keep the link to where it was first read, so the
+                # list's links (and the nightly diff) only move when the evidence does
+                mark = {**mark, "url": old["url"], "date": old["date"]}
             values = [mark.get(c) for c in FEATURE_COLUMNS]
             values[FEATURE_COLUMNS.index("weak")] = int(bool(mark.get("weak")))
-            old = current.get(key)
             db.conn.execute(
                 f"""INSERT INTO engine_features (engine, grp, feature, {', '.join(FEATURE_COLUMNS)}, checked)
                     VALUES (?, ?, ?, {', '.join('?' for _ in FEATURE_COLUMNS)}, ?)

@@ -113,3 +113,13 @@ def test_proposals_are_settled_when_their_pull_request_closes(mem_db):
     assert features.settle_proposals(mem_db, {("vLLM", "precision", "FP8"): 0}, "2026-06-03") == 1
     assert features.rejected_proposals(mem_db) == {("vLLM", "precision", "FP8", 1, P().key)}
     assert features.evidence_key("FP8 is supported.", "https://e/2") != P().key  # new evidence, new key
+
+
+def test_the_same_quote_at_a_newer_commit_keeps_its_link(mem_db):
+    _engine(mem_db)
+    features.save_engine_features(mem_db, "vLLM", "2026-06-01", [_mark()])
+    features.save_engine_features(mem_db, "vLLM", "2026-06-02",
+                                  [_mark(url="https://github.com/o/r/blob/def/README.md", date="2026-06-02")])
+    row = features.features_of(mem_db, "vLLM")[0]
+    assert (row["url"], row["date"], row["checked"]) == ("https://github.com/o/r/blob/abc/README.md", "2026-06-01",
+                                                         "2026-06-02")
