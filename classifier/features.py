@@ -16,9 +16,17 @@ How a unit (sentence, list item, heading, table row, code line; see
   features says nothing about any of them;
 - **planned** (not supported yet): "coming soon", "planned", "on the roadmap",
   "not yet", "will support", "work in progress", an unchecked ``[ ]``;
-- in a table, a cell under a column that names the feature, or in a row whose
-  first cell names it, speaks through its mark: ✅/✔/Yes stated, ❌/✗/No
-  denied; a table that lists the feature without marks states it.
+- in a table, a ✅/✔/Yes under a column that names the feature states it (a ❌
+  there speaks of the row's subject on that column, not of the column); a row
+  whose first cell names the feature speaks through its marks (any ✅ states
+  it, only ❌ denies it); a table that lists the feature without marks states it.
+
+What does not count: units under a roadmap or TODO heading (planned at most),
+under headings about other projects (integrations, forks, publications), list
+items that are links to other projects, and a mention inside a longer
+identifier (a model or file name such as "zephyr-bnb-4bit.jinja"). A unit that
+names another engine and not this one, or tells history ("In the past,
+dynamic batching..."), weighs no more than a code line.
 
 When the units of an engine disagree, the strongest one decides: a prose
 sentence, list item or table row weighs 3, a heading 2, a code line 1, and a
@@ -32,11 +40,15 @@ supported", "support was removed"), which wins over any statement.
 lists what the engine supports within a block of related columns - it names at
 least two of them ("runs on Linux and macOS", "FP16, BF16 and FP8"), or one with
 an enumeration cue ("requires", "only", "supported platforms", "support
-matrix") - a column of that block that no unit of the engine names is marked
-not supported, quoting that enumeration. Optimizations are enumerated only by a
-features list (a "Features"/"Highlights"/"Supported features" section, or a
-feature matrix, naming at least three). Vendor summaries enumerate nothing.
-Without such an enumeration a feature no page names stays unknown.
+matrix") - a column of that block that no unit of the engine names at all is
+marked not supported, quoting that enumeration (the blocks: operating systems,
+CPU architectures, accelerators, precisions, optimizations). Optimizations are
+enumerated only by a features list (list items under a "Features"/"Highlights"
+heading naming at least three) or a sentence naming four with a support word.
+Vendor summaries enumerate nothing; but a service known only from its vendor's
+pages that states it is hosted (Web/API) runs on no local platform (operating
+systems, CPU architectures, mobile), quoting the page that says it is hosted.
+Without such evidence a feature no page names stays unknown: unknown is not no.
 """
 from __future__ import annotations
 

@@ -177,7 +177,8 @@ def read_github(client: GitHubClient, repo: str, *, already_read: AlreadyRead | 
                 max_total_bytes: int = MAX_TOTAL_BYTES) -> EngineDocs:
     """The documentation of ``repo``'s default branch. Rate limits and access
     errors propagate (they stop a crawl); anything else is a result with status
-    ``missing`` or ``error``."""
+    ``missing`` or ``error``. The client's cache is wrapped (once) so that blob
+    bodies, addressed by their sha, are not stored in it."""
     before = client.counters.requests
     client.cache = _NoBlobs(client.cache) if not isinstance(client.cache, _NoBlobs) else client.cache
     try:
