@@ -14,13 +14,18 @@ docs page fetched, or a link labelled docs/documentation whose host or path
 names the repository's owner or name), a quick start, an API reference,
 tutorials/examples/guides, and the navigation depth on a capped log scale.
 ``docs_level`` cuts the score into ``missing``, ``simple``, ``moderate`` and
-``detailed`` at ``DOCS_LEVELS``.
+``detailed`` at ``DOCS_LEVELS``. When the engine's documentation was read
+(``curator crawl docs``), its pages count too: a vendor's docs pages are a
+docs site, the repository's documentation pages are its navigation, and an
+engine with no documentation beyond its README (no docs site and fewer than
+``MIN_DOC_PAGES`` documentation pages) is ``missing``, its score capped below
+the ``simple`` floor - a README with a quick start is not documentation.
 
-**Community** (``community_score`` 0-1): a weighted sum of chat (Discord,
-Slack or WeChat), a forum (Discourse, GitHub Discussions - from the page or
-``has_discussions`` of repo_stats -, a forum site, Reddit), meetups/events and
-X/Twitter. ``sns`` = chat present, ``forum`` = forum present, ``meetup`` =
-meetups present.
+**Community** (``community_score`` 0-1): a weighted sum of chat (Discord or
+Slack, the survey's SNS; WeChat is recorded but not counted), a dedicated community forum (Discourse, a vendor forum - not
+GitHub Discussions nor Reddit, which the survey does not count),
+meetups/events and X/Twitter. ``sns`` = chat present, ``forum`` = forum
+present, ``meetup`` = meetups present.
 
 **Activity** (``activity_score`` 0-1), from the latest ``repo_stats`` row,
 combined as the OpenSSF criticality score does: ``sum(w_i * s_i) / sum(w_i)``
@@ -50,6 +55,8 @@ from catalogue.vocabulary import INSTALL_METHODS
 DOCS_PARTS = {"docs_site": 0.30, "quick_start": 0.20, "api_reference": 0.20, "tutorials": 0.15, "navigation": 0.15}
 NAV_CAP = 50
 DOCS_LEVELS = ((0.75, "detailed"), (0.45, "moderate"), (0.15, "simple"), (0.0, "missing"))
+MIN_DOC_PAGES = 3        # documentation pages (beyond READMEs) that make a documentation without a site
+README_ONLY_CAP = 0.10   # docs score of an engine with nothing beyond its README (below "simple")
 COMMUNITY_PARTS = {"chat": 0.35, "forum": 0.30, "meetup": 0.20, "twitter": 0.15}
 ACTIVITY_WEIGHTS = {"contributors": 2.0, "commits_90d": 1.0, "releases": 0.5, "stars_growth_30d": 1.0,
                     "median_first_response_hours": 1.0}
@@ -103,9 +110,10 @@ def capped_log(x: float, cap: float) -> float:
 def docs_part(sig: dict | None) -> tuple[float | None, str | None, dict]:
     if sig is None:
         return None, None, {"reason": "no README or page read"}
-    nav = int(sig.get("nav_entries") or 0)
+    nav = max(int(sig.get("nav_entries") or 0), int(sig.get("doc_pages") or 0))
     present = {
-        "docs_site": bool(sig.get("docs_site_fetched") or sig.get("docs_root") or sig.get("is_docs_page")),
+        "docs_site": bool(sig.get("docs_site_fetched") or sig.get("docs_root") or sig.get("is_docs_page")
+                          or sig.get("docs_site_pages")),
         "quick_start": bool(sig.get("quick_start")),
         "api_reference": bool(sig.get("api_reference")),
         "tutorials": bool(sig.get("tutorials")),
@@ -115,8 +123,19 @@ def docs_part(sig: dict | None) -> tuple[float | None, str | None, dict]:
     parts["navigation"] = {"entries": nav, "cap": NAV_CAP, "weight": DOCS_PARTS["navigation"],
                            "points": DOCS_PARTS["navigation"] * nav_s}
     score = round(sum(p["points"] for p in parts.values()), 4)
+    if readme_only(sig, present["docs_site"]):
+        parts["readme_only"] = {"doc_pages": int(sig.get("doc_pages") or 0), "min_doc_pages": MIN_DOC_PAGES,
+                                "cap": README_ONLY_CAP}
+        score = min(score, README_ONLY_CAP)
     level = next(name for floor, name in DOCS_LEVELS if score >= floor)
     return score, level, parts
+
+
+def readme_only(sig: dict, docs_site: bool) -> bool:
+    """No documentation beyond the README: known only when the docs were read (``doc_pages``)."""
+    if sig.get("doc_pages") is None or docs_site:
+        return False
+    return int(sig.get("doc_pages") or 0) < MIN_DOC_PAGES
 
 
 def community_part(sig: dict | None, stats: dict | None) -> tuple[float | None, dict, dict]:
@@ -125,8 +144,8 @@ def community_part(sig: dict | None, stats: dict | None) -> tuple[float | None, 
     if sig is None and stats is None:
         return None, {}, {"reason": "no README, page or GitHub data"}
     present = {
-        "chat": any(k in channels for k in ("discord", "slack", "wechat")),
-        "forum": "forum" in channels or discussions,
+        "chat": any(k in channels for k in ("discord", "slack")),  # the survey's SNS: Discord or Slack
+        "forum": "forum" in channels,  # GitHub Discussions and Reddit are not a forum here
         "meetup": "meetup" in channels,
         "twitter": "twitter" in channels,
     }

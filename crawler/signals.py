@@ -12,11 +12,14 @@ Community channels (each with the evidence URLs or words):
 - ``slack``: links to slack.com or a ``slack.`` host;
   (either also: a link outside code hosts whose text or path names Slack or
   Discord, e.g. an invite behind a short link such as ``/join-slack``);
-- ``forum``: Discourse (``discourse`` host, a ``discuss.``/``forum(s).``/
-  ``community.`` host), GitHub Discussions (``github.com/O/R/discussions``),
-  Reddit (``reddit.com/r/``), or a link whose text names a forum;
-- ``meetup``: meetup.com, lu.ma / luma.com, eventbrite, or a link/heading
-  naming a meetup, office hours or an event/summit/conference;
+- ``forum``: a dedicated community forum, the way the survey counts it:
+  Discourse (``discourse`` host, a ``discuss.``/``forum(s).``/``community.``
+  host), a vendor forum, or a link outside code hosts whose text names a forum;
+- ``discussions`` (GitHub Discussions, ``github.com/O/R/discussions``) and
+  ``reddit`` (``reddit.com/r/``): recorded, but not a forum;
+- ``meetup``: meetup.com, lu.ma / luma.com, eventbrite, an ``events.`` host,
+  a link/heading naming a meetup, office hours or an event/summit/conference,
+  or text that mentions a meetup ("find the meetup slides here");
 - ``twitter``: twitter.com / x.com; ``wechat``: weixin.qq.com or "WeChat".
 
 Documentation: ``docs_root`` (the first link labelled "docs"/"documentation",
@@ -54,7 +57,7 @@ from bs4 import BeautifulSoup, Comment
 
 from catalogue.vocabulary import INSTALL_METHODS
 
-CHANNELS = ("discord", "slack", "forum", "meetup", "twitter", "wechat")
+CHANNELS = ("discord", "slack", "forum", "meetup", "twitter", "wechat", "discussions", "reddit")
 MAX_EVIDENCE = 3
 
 _MD_LINK = re.compile(r"\[([^\]]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -103,8 +106,9 @@ def _package_installs(text: str) -> dict[str, str]:
 _API_RE = re.compile(r"\bapi\s*(?:reference|references|docs|documentation)\b|\bpython\s+api\b|\bapi\b", re.I)
 _QUICK_RE = re.compile(r"\bquick\s*-?\s*start\b|\bgetting\s+started\b|\bget\s+started\b|\bquick\s+tour\b", re.I)
 _TUTORIAL_RE = re.compile(r"\btutorials?\b|\bexamples?\b|\bcookbook\b|\bhow-?to\b|\bguides?\b", re.I)
-_FORUM_TEXT = re.compile(r"\bforums?\b|\bdiscourse\b|\bdiscussions?\b", re.I)
+_FORUM_TEXT = re.compile(r"\bforums?\b|\bdiscourse\b", re.I)
 _MEETUP_TEXT = re.compile(r"\bmeet-?ups?\b|\boffice\s+hours\b|\bsummit\b|\bconference\b|\bhackathon\b|\bevents?\b", re.I)
+_MEETUP_WORD = re.compile(r"\bmeet-?ups?\b", re.I)
 _WECHAT_TEXT = re.compile(r"\bwe-?chat\b|微信", re.I)
 # Document hosts of general services, never an engine's own documentation.
 _NOT_PROJECT_DOCS = frozenset({"docs.google.com", "drive.google.com", "docs.github.com", "docs.python.org",
@@ -163,18 +167,23 @@ def _channel_of(url: str, label: str) -> str | None:
     if host.endswith("weixin.qq.com") or _WECHAT_TEXT.search(label):
         return "wechat"
     if host.endswith("github.com") and re.match(r"^/[^/]+/[^/]+/discussions(?:/|$)", path):
-        return "forum"
+        return "discussions"
     if host.endswith("reddit.com") and path.startswith("/r/"):
-        return "forum"
+        return "reddit"
     if "discourse" in host or host.split(".")[0] in ("discuss", "forum", "forums", "community", "discourse"):
         return "forum"
-    if host.endswith(("meetup.com", "lu.ma", "luma.com", "eventbrite.com")):
+    if host.endswith(("meetup.com", "lu.ma", "luma.com", "eventbrite.com")) or host.startswith("events."):
         return "meetup"
     if label and _MEETUP_TEXT.search(label):
         return "meetup"
-    if label and _FORUM_TEXT.search(label) and not host.endswith("github.com"):
+    if label and _FORUM_TEXT.search(label) and not host.endswith(("github.com", "reddit.com")):
         return "forum"
     return None
+
+
+def is_docs_url(url: str) -> bool:
+    """Whether a URL looks like a documentation page (docs host, readthedocs, a /docs path)."""
+    return _is_docs_url(url)
 
 
 def _is_docs_url(url: str) -> bool:
@@ -270,6 +279,8 @@ def _scan_text(sig: Signals, text: str, headings: list[str]) -> None:
             _add(sig.channels, "meetup", f"heading: {heading[:60]}")
     if _WECHAT_TEXT.search(text):
         _add(sig.channels, "wechat", "text: WeChat")
+    if _MEETUP_WORD.search(text):
+        _add(sig.channels, "meetup", "text: meetup")
     sig.headings += len(headings)
     sig.text_chars += len(text)
 

@@ -75,3 +75,14 @@ def github_api(config, access: GitHubAccess | None = None, *, writes: bool = Fal
         pacing = dict(seconds_between_requests=config["pr"]["seconds_between_requests"],
                       seconds_between_writes=config["pr"]["seconds_between_writes"])
     return new_github(access.api_url, access.token, timeout=config["github"]["read_timeout"], **pacing)
+
+
+def web_fetcher(config):
+    """The guarded web fetcher (``crawler.web.SafeFetcher``) with the ``web`` settings."""
+    from crawler.web import SafeFetcher
+
+    cfg = config["web"]
+    return SafeFetcher(cfg["user_agent"], connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
+                       max_bytes=cfg["max_bytes"], deadline_seconds=cfg["deadline_seconds"],
+                       max_redirects=cfg["max_redirects"])
+

@@ -4,8 +4,9 @@ A loopback replay server (curator/replay.py) answers for arXiv (a recorded
 week of Atom, 2026-05-04 .. 2026-05-10) and GitHub (the seed engines; synthetic
 statistics, real READMEs); ``CURATOR_ARXIV_API_URL`` and ``CURATOR_GITHUB_API_URL``
 point at it for the run and are restored after. No token is used, web pages are
-not fetched (``crawl web --readme-only``), the model loads from the installed
-package, and the pull request is a dry run.
+not fetched (``crawl web --readme-only``), the engines' documentation is read from
+a bundled snapshot (``crawl docs --from demo_data/docs-snapshot.tar.xz``), the
+model loads from the installed package, and the pull request is a dry run.
 
 DIR receives only what a newcomer opens: the updated list (and the star chart
 it links to), the PR body, the diff, the database ``curator.db`` (replaced on
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 WEEK = ("2026-05-04", "2026-05-10T23:59:59")
 QUICK = ("2026-05-04", "2026-05-04T23:59:59")  # the week's first day: 111 papers
 LIST_NAME = "seed-list.md"
+DOCS_SNAPSHOT = "docs-snapshot.tar.xz"  # the engines' docs, as `crawl docs --from` reads them
 DB_NAME = "curator.db"
 BROWSE_NAME = "browse.sh"
 LOCK_SUFFIXES = (".lock", ".nightly.lock")
@@ -91,7 +93,8 @@ def run_demo(app: App, out_dir: str | Path, quick: bool = False) -> DemoResult:
     since, until = QUICK if quick else WEEK
     options = NightOptions(crawl={"arxiv": {"since": datetime.fromisoformat(since),
                                             "until": datetime.fromisoformat(until)},
-                                  "web": {"readme_only": True}})
+                                  "web": {"readme_only": True},
+                                  "docs": {"from_dir": str(DATA_DIR / DOCS_SNAPSHOT)}})
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="curator-demo-") as tmp:
         settings = Path(tmp) / "curator.toml"

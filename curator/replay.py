@@ -9,6 +9,8 @@
 - ``/github/...``: GitHub REST JSON from ``github.json`` (repository, list
   resources with ``per_page``/``page`` and ``Link`` headers, issue comments,
   ``/stats/commit_activity``, ``/readme`` as base64 of ``readmes/OWNER+NAME.md``),
+  and the git data of the default branch (``/branches``, ``/git/trees``,
+  ``/git/blobs``) for the repositories of ``docs-snapshot.tar.xz``,
   with ETags honoured by ``If-None-Match`` (304), ``x-ratelimit-*`` headers and
   GitHub's error body for anything not recorded (404).
 
@@ -90,8 +92,9 @@ class ArxivReplay:
 class GitHubReplay:
     """The recorded repositories as the GitHub REST API would answer."""
 
-    def __init__(self, data_path: Path, readmes: Path, now: datetime | None = None):
+    def __init__(self, data_path: Path, readmes: Path, now: datetime | None = None, docs: DocsTrees | None = None):
         data = json.loads(data_path.read_text(encoding="utf-8"))
+        self.docs = docs
         recorded = datetime.fromisoformat(data["recorded_at"].replace("Z", "+00:00"))
         self.shift = ((now or datetime.now(timezone.utc)) - recorded).total_seconds()
         self.repos = {k.lower(): v for k, v in data["repos"].items()}
@@ -145,6 +148,10 @@ class GitHubReplay:
         rest = parts[3:]
         if not rest:
             return 200, self._shifted(record["repo"]), {}
+        if self.docs is not None:
+            git = self.docs.route(record["repo"]["full_name"], rest, record["repo"].get("default_branch") or "main")
+            if git is not None:
+                return git
         if rest == ["readme"]:
             return self._readme(record)
         if rest == ["stats", "commit_activity"]:
@@ -212,6 +219,66 @@ class GitHubReplay:
                      "html_url": f"https://github.com/{full}/blob/main/README.md"}, {}
 
 
+class DocsTrees:
+    """The repositories of the bundled docs snapshot as GitHub's git data endpoints
+    answer for the default branch: ``/branches/B`` (the head commit, its date and
+    tree), ``/git/trees/SHA?recursive=1`` and ``/git/blobs/SHA`` (base64), with
+    git's own blob shas. The commit and date are those of the snapshot's INDEX.json."""
+
+    def __init__(self, archive: Path):
+        import io
+        import tarfile
+
+        self.repos: dict[str, dict[str, Any]] = {}
+        if not archive.is_file():
+            return
+        files: dict[str, dict[str, bytes]] = {}
+        index: list[dict[str, Any]] = []
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                if not member.isfile():
+                    continue
+                parts = member.name.split("/")
+                if parts[0] in (".", "") or "+" not in parts[0]:
+                    parts = parts[1:]
+                data = tar.extractfile(member).read()
+                if parts == ["INDEX.json"]:
+                    index = json.load(io.BytesIO(data))
+                elif len(parts) > 1 and "+" in parts[0]:
+                    files.setdefault(parts[0].replace("+", "/", 1).lower(), {})["/".join(parts[1:])] = data
+        for entry in index:
+            repo = str(entry.get("repo", "")).lower()
+            if repo in files:
+                blobs = {_git_sha(b"blob", data): data for data in files[repo].values()}
+                tree = [{"path": path, "mode": "100644", "type": "blob", "sha": _git_sha(b"blob", data),
+                         "size": len(data)} for path, data in sorted(files[repo].items())]
+                tree_sha = _git_sha(b"tree", json.dumps(tree, sort_keys=True).encode("utf-8"))
+                self.repos[repo] = {"commit": str(entry.get("commit") or tree_sha), "date": entry.get("date"),
+                                    "tree": tree, "tree_sha": tree_sha, "blobs": blobs}
+
+    def route(self, repo: str, rest: list[str], default_branch: str) -> tuple[int, Any, dict[str, str]] | None:
+        """The answer for ``/repos/REPO/REST``, or None when it is not a git data request of a snapshot repo."""
+        known = self.repos.get(repo.lower())
+        if known is None or not rest or rest[0] not in ("branches", "git"):
+            return None
+        if rest[0] == "branches" and len(rest) == 2 and rest[1] == default_branch:
+            date = f"{known['date']}T00:00:00Z" if known["date"] else None
+            return 200, {"name": default_branch,
+                         "commit": {"sha": known["commit"],
+                                    "commit": {"committer": {"date": date}, "tree": {"sha": known["tree_sha"]}}}}, {}
+        if rest[:2] == ["git", "trees"] and len(rest) == 3 and rest[2] in (known["tree_sha"], known["commit"]):
+            return 200, {"sha": known["tree_sha"], "tree": known["tree"], "truncated": False}, {}
+        if rest[:2] == ["git", "blobs"] and len(rest) == 3 and rest[2] in known["blobs"]:
+            data = known["blobs"][rest[2]]
+            return 200, {"sha": rest[2], "size": len(data), "encoding": "base64",
+                         "content": base64.b64encode(data).decode("ascii")}, {}
+        return _missing()
+
+
+def _git_sha(kind: bytes, data: bytes) -> str:
+    return hashlib.sha1(kind + b" " + str(len(data)).encode() + b"\0" + data).hexdigest()
+
+
 def _missing() -> tuple[int, Any, dict[str, str]]:
     return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest",
                  "status": "404"}, {}
@@ -222,7 +289,8 @@ class ReplayServer:
 
     def __init__(self, data_dir: Path = DATA_DIR, now: datetime | None = None):
         self.arxiv = ArxivReplay(next(iter(sorted((data_dir / "arxiv").glob("*.atom.gz")))))
-        self.github = GitHubReplay(data_dir / "github.json", data_dir / "readmes", now)
+        self.github = GitHubReplay(data_dir / "github.json", data_dir / "readmes", now,
+                                   DocsTrees(data_dir / "docs-snapshot.tar.xz"))
         self.requests: list[tuple[str, str, int]] = []  # (method, path with query, status)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True

@@ -13,9 +13,9 @@ from curator.steps import Source
 
 def registered() -> tuple[Source, ...]:
     """The sources, in the order the night crawls them."""
-    from curator.steps import arxiv, github, web
+    from curator.steps import arxiv, docs, github, web
 
-    return (arxiv.SOURCE, github.SOURCE, web.SOURCE)
+    return (arxiv.SOURCE, github.SOURCE, web.SOURCE, docs.SOURCE)
 
 
 def night_order() -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from db import feature_descriptions
 from db.descriptions import TABLES
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,11 @@ WHERE ease_of_use IS NOT NULL
 ORDER BY ease_of_use DESC, name""",
     },
 }
+
+
+# the engine feature tables and their canned query ("engines supporting FEATURE")
+TABLE_CONFIG.update(feature_descriptions.TABLE_CONFIG)
+QUERIES.update(feature_descriptions.QUERIES)
 
 
 def _table_metadata(name: str) -> dict[str, Any]:

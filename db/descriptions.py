@@ -343,4 +343,6 @@ FTS: dict[str, TableDoc] = {
     "engines_fts": ("Full-text index of engine names, descriptions and sections.", {}),
 }
 
-TABLES: dict[str, TableDoc] = {**CATALOGUE, **PAPERS, **GITHUB, **SCORES, **REPORTS, **VIEWS, **FTS}
+from db.feature_descriptions import TABLES as FEATURES  # noqa: E402  (engine facts from docs)
+
+TABLES: dict[str, TableDoc] = {**CATALOGUE, **PAPERS, **GITHUB, **SCORES, **REPORTS, **VIEWS, **FTS, **FEATURES}

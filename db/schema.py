@@ -364,6 +364,13 @@ def _fts(db: sqlite_utils.Database) -> None:
     _fts_for(db, "engines", "rowid", ["name", "description", "section"], "unicode61")
 
 
+def _m002_engine_features(db: sqlite_utils.Database) -> None:
+    """Engine facts from documentation (tables declared in db/features.py)."""
+    from db import features
+
+    features.migrate(db)
+
+
 def _m001_initial(db: sqlite_utils.Database) -> None:
     for area in (_catalogue, _papers, _github, _web, _classifier, _reports, _runs):
         area(db)
@@ -373,6 +380,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
+    _m002_engine_features,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -42,6 +42,7 @@ class Report:
     duplicates: list[dict[str, Any]]
     dead: list[dict[str, Any]]
     failed: list[dict[str, Any]] = field(default_factory=list)  # steps: command, status, error
+    matrix: list[Any] = field(default_factory=list)  # reports.matrix_proposals.Proposal: cells to review
 
 
 def gather(db, config, base_text: str, new_text: str | None = None,
@@ -49,6 +50,7 @@ def gather(db, config, base_text: str, new_text: str | None = None,
     """Collect the report. "Added" papers are those the paper tables show, the new list links
     and the old one does not (with no ``new_text``: all shown that the old list does not link).
     ``failed`` are the night's failed steps (:func:`db.prs.failed_steps`)."""
+    from reports.matrix_proposals import proposals
     from reports.paper_regions import shown_papers
 
     cls = config["classifier"]
@@ -62,6 +64,7 @@ def gather(db, config, base_text: str, new_text: str | None = None,
         duplicates=prs.duplicated_entries(db),
         dead=prs.dead_links(db, config["github"]["missing_after"]),
         failed=list(failed),
+        matrix=proposals(db, base_text),
     )
 
 
@@ -136,7 +139,16 @@ def _tables(db, report: Report) -> list[Table]:
                         [[escape.cell(_short(d["name"])), escape.cell(d["sections"])] for d in report.duplicates]))
     tables.append(Table("List hygiene: links that point nowhere", ("Link", "Why"),
                         [[escape.cell(_short(d["url"])), escape.cell(d["why"])] for d in report.dead]))
+    tables.append(_matrix_table(report.matrix))
     return tables
+
+
+def _matrix_table(found: list[Any]) -> Table:
+    """Cells of the list's hand-made comparison matrices that the engines' docs fill or contradict."""
+    from reports import matrix_proposals as mp
+
+    return Table(f"Comparison matrices: {len(found)} cells the engines' docs fill or contradict", mp.COLUMNS,
+                 mp.table_rows(found), intro=mp.INTRO)
 
 
 def _render(table: Table, cap: int | None) -> str:

@@ -17,6 +17,8 @@ from github import Github, GithubException, UnknownObjectException
 
 from catalogue.errors import BadInput, RunFailed
 from db import prs
+from db.features import record_proposals
+from db.runs import now_iso
 from reports import chart, prbody
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,7 @@ class Publisher:
         number, changed = self._pull_request(target, title, body)
         prs.save_pr(self.db, number, target.name, title, commit or None,
                     [("paper", p["arxiv_id"]) for p in report.added])
+        record_proposals(self.db, number, report.matrix, now_iso()[:10])  # matrix cells, to remember decisions
         out.branch, out.pr_number, out.commit = target.name, number, commit
         if target.pr is None:
             out.action = "opened"

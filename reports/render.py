@@ -102,6 +102,7 @@ for _cat in CATEGORIES:
 
 # The regions about papers, candidate engines and the chart register themselves on import.
 from reports import paper_regions  # noqa: E402,F401
+from reports import matrices  # noqa: E402,F401  (the comparison matrices from engines' docs)
 
 
 # --- rendering -------------------------------------------------------------------------

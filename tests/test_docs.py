@@ -227,10 +227,11 @@ DOCS_LABELS = {
                   "links in the docs pages' navigation, sidebars and tables of contents (HTML pages only)",
 }
 COMMUNITY_LABELS = {
-    "chat": ("chat: Discord, Slack or WeChat", "`sns`"),
-    "forum": ("forum: Discourse, GitHub Discussions (a link, or Discussions enabled on the repository), "
-              "a forum site, Reddit", "`forum`"),
-    "meetup": ("meetups or events (meetup.com, lu.ma, Eventbrite, a meetup or office-hours heading)", "`meetup`"),
+    "chat": ("chat: Discord or Slack (WeChat is recorded, not counted)", "`sns`"),
+    "forum": ("forum: a dedicated community forum (Discourse, a vendor forum site); not GitHub Discussions "
+              "nor Reddit", "`forum`"),
+    "meetup": ("meetups or events (meetup.com, lu.ma, Eventbrite, `events.` sites, a meetup or office-hours "
+               "heading, a mention of a meetup)", "`meetup`"),
     "twitter": ("X/Twitter", ""),
 }
 ACTIVITY_LABELS = {

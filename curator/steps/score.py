@@ -32,10 +32,13 @@ def score(app, *, day: str | None = None) -> StepResult:
 def score_one(db, engine: dict, weights, since: str, day: str):
     """Score one engine from its readings of the last ``SIGNALS_WINDOW_DAYS`` and its stats history."""
     from classifier.scoring import merge_readings, score_engine
+    from db.features import docs_signal_rows
     from db.web import stats_history, usable_web_signals
 
     window = (date.fromisoformat(day) - timedelta(days=SIGNALS_WINDOW_DAYS)).isoformat()
-    merged = merge_readings(usable_web_signals(db, engine["name"], window, day))
+    readings = usable_web_signals(db, engine["name"], window, day)
+    readings += docs_signal_rows(db, engine["name"], window, day)  # the pages `crawl docs` read
+    merged = merge_readings(readings)
     history = [h for h in stats_history(db, engine["repo"], since) if h["date"][:10] <= day]
     return score_engine(merged, history, weights)
 

@@ -5,6 +5,7 @@ import logging
 
 import click
 
+from curator import clients
 from curator.steps import Source, StepResult, from_run
 
 log = logging.getLogger(__name__)
@@ -13,7 +14,7 @@ FINE = ("ok", "skipped")  # any other status of a source is a page that could no
 
 def crawl_web(app, *, engines: tuple[str, ...] = (), readme_only: bool = False) -> StepResult:
     """Detect docs, community channels and install methods of every engine (or of ``engines``)."""
-    from crawler.web import SafeFetcher, crawl_engine
+    from crawler.web import crawl_engine
     from db.runs import now_iso
     from db.web import engines_to_crawl, save_web_signals
 
@@ -22,10 +23,7 @@ def crawl_web(app, *, engines: tuple[str, ...] = (), readme_only: bool = False) 
         rows = engines_to_crawl(app.db)
         if engines:
             rows = [r for r in rows if r["name"] in set(engines)]
-        fetcher = None if readme_only else SafeFetcher(
-            cfg["user_agent"], connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
-            max_bytes=cfg["max_bytes"], deadline_seconds=cfg["deadline_seconds"],
-            max_redirects=cfg["max_redirects"])
+        fetcher = None if readme_only else clients.web_fetcher(app.config)
         today = now_iso()[:10]
         with app.progress("crawl web", len(rows)) as progress:
             for row in rows:

@@ -83,10 +83,24 @@ def test_nothing_crawled_gives_nulls_not_zeros():
 
 
 def test_channels_map_to_marks():
-    r = score_engine(sig(channels={"wechat": ["x"], "meetup": ["y"]}), [], Weights.from_config())
+    r = score_engine(sig(channels={"slack": ["x"], "meetup": ["y"]}), [], Weights.from_config())
     assert (r.sns, r.forum, r.meetup) == (True, False, True)
-    r2 = score_engine(sig(), [stats("2026-06-01", has_discussions=1)], Weights.from_config())
+
+
+def test_forum_is_a_dedicated_forum_not_github_discussions_or_reddit():
+    """Issue 16: the survey counts Discourse or a vendor forum, not GitHub Discussions."""
+    r = score_engine(sig(channels={"discussions": ["https://github.com/o/r/discussions"],
+                                   "reddit": ["https://reddit.com/r/e"]}),
+                     [stats("2026-06-01", has_discussions=1)], Weights.from_config())
+    assert r.forum is False and r.community_score == 0
+    assert r.components["community"]["parts"]["forum"]["github_discussions_enabled"] is True
+    r2 = score_engine(sig(channels={"forum": ["https://discuss.e.org"]}), [], Weights.from_config())
     assert r2.forum is True and r2.community_score == pytest.approx(0.30)
+
+
+def test_wechat_alone_is_not_the_surveys_sns():
+    r = score_engine(sig(channels={"wechat": ["text: WeChat"]}), [], Weights.from_config())
+    assert r.sns is False
 
 
 @pytest.mark.parametrize("signals, level", [
@@ -145,3 +159,23 @@ def test_components_explain_every_part():
                                                      "score": pytest.approx(capped_log(10, 1000), abs=1e-4)}
     assert c["activity"]["parts"]["releases"]["reason"] == "not measured"
     assert c["ease_of_deployment"]["methods"] == ["pip"]
+
+
+def test_docs_read_by_crawl_docs_tell_missing_from_simple():
+    """Issue 16: no documentation beyond the README is "missing", even with a quick start in it."""
+    readme_only = sig(quick_start=True, tutorials=True, doc_pages=0, readme_only=True)
+    r = score_engine(readme_only, [], Weights.from_config())
+    assert r.docs_level == "missing" and r.docs_score <= 0.10
+    assert r.components["docs"]["parts"]["readme_only"]["min_doc_pages"] == 3
+    with_pages = score_engine(sig(quick_start=True, tutorials=True, doc_pages=12), [], Weights.from_config())
+    assert with_pages.docs_level == "simple"  # 0.35 plus navigation from the 12 pages
+    assert with_pages.components["docs"]["parts"]["navigation"]["entries"] == 12
+    site = score_engine(sig(docs_root="https://docs.e.org", doc_pages=0), [], Weights.from_config())
+    assert site.docs_level == "simple"  # a docs site is documentation beyond the README
+    legacy = score_engine(sig(quick_start=True), [], Weights.from_config())
+    assert legacy.docs_level == "simple"  # README signals alone (no docs read): no "missing" rule
+
+
+def test_a_vendors_docs_pages_are_its_docs_site():
+    r = score_engine(sig(docs_site_pages=3, doc_pages=0, vendor_pages=3), [], Weights.from_config())
+    assert r.docs_level == "simple" and r.components["docs"]["parts"]["docs_site"]["present"] is True

@@ -29,13 +29,15 @@ def test_ollama_readme():
     assert {"docker", "binary"} <= set(s.install)
     assert any("install.sh" in e for e in s.install["binary"])
     assert "https://discord.gg/ollama" in s.channels["discord"]
-    assert "https://reddit.com/r/ollama" in s.channels["forum"]
+    assert "https://reddit.com/r/ollama" in s.channels["reddit"]
+    assert "forum" not in s.channels  # Reddit is recorded, but is not a forum (issue 16)
 
 
 def test_llama_cpp_readme():
     s = readme("ggml-org+llama.cpp.md")
     assert {"homebrew", "docker", "binary"} <= set(s.install)
-    assert any("/discussions" in e for e in s.channels["forum"])
+    assert any("/discussions" in e for e in s.channels["discussions"])
+    assert "forum" not in s.channels  # GitHub Discussions are not a forum (issue 16)
     assert "discord" not in s.channels and "slack" not in s.channels
 
 
@@ -150,3 +152,15 @@ def test_installation_guides_of_the_project_are_collected():
     assert sig.install == {}
     both = merge([sig, from_markdown(readme, None, "ModelTC/lightllm")])
     assert "https://lightllm-en.readthedocs.io/en/latest/getting_started/installation.html" in both.install_links
+
+
+def test_meetups_from_events_sites_and_text_forums_only_when_dedicated():
+    """Issue 16: a meetup mentioned in text or an events. site counts; GitHub Discussions and Reddit
+    are recorded apart from forums."""
+    s = from_markdown("[2024/09] We hosted the sixth meetup! Slides [here](https://docs.google.com/x).\n"
+                      "[Join](https://events.example.com/summit) · [Discuss](https://github.com/o/r/discussions) · "
+                      "[r/e](https://www.reddit.com/r/e/) · [Forum](https://forum.e.org)\n")
+    assert s.channels["meetup"] == ["https://events.example.com/summit", "text: meetup"]
+    assert s.channels["forum"] == ["https://forum.e.org"]
+    assert s.channels["discussions"] == ["https://github.com/o/r/discussions"]
+    assert s.channels["reddit"] == ["https://www.reddit.com/r/e/"]

@@ -194,7 +194,7 @@ def test_crawl_engine_reads_docs_and_follows_one_docs_link():
         assert "docker" in by["homepage"].signals["install"]
         d = by["docs_link"].signals
         assert d["nav_entries"] == 30 and d["quick_start"] and d["tutorials"] and d["api_reference"]
-        assert "forum" in d["channels"]
+        assert "discussions" in d["channels"]  # recorded; not a forum (issue 16)
         paths = [r.path for r in srv.requests]
         assert paths.count("/engine/docs/") == 1 and "/other/docs/" not in paths  # another project's docs
 

@@ -115,7 +115,7 @@ def test_demo_end_to_end_offline(tmp_path, monkeypatch, capsys):
     # a short summary on stdout; the steps' own output is only logged, progress is on stderr
     assert len(captured.out.splitlines()) <= 15 and "Open next:" in captured.out
     assert f"  {out / 'pr-body.md'}    the pull request a maintainer would review" in captured.out  # aligned
-    assert "ease_of_use=" not in captured.out + captured.err and "nightly [5/8] classify: ok" in captured.err
+    assert "ease_of_use=" not in captured.out + captured.err and "nightly [6/9] classify: ok" in captured.err
 
 
 def test_summary_names_a_failed_step_and_what_to_open(tmp_path, fixtures):

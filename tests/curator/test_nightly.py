@@ -17,7 +17,7 @@ from curator.cli import main
 from curator.replay import ReplayServer
 from tests.fakes.server import FakeServer, Response
 
-STEPS = ["import-list", "crawl arxiv", "crawl github", "crawl web", "classify", "score", "render"]
+STEPS = ["import-list", "crawl arxiv", "crawl github", "crawl web", "crawl docs", "classify", "score", "render"]
 CONFIG = """
 [list]
 path = "seed-list.md"
@@ -63,7 +63,7 @@ def test_all_steps_ok_exit_0_quiet_and_list_untouched(workdir, capsys):
     assert [r["command"] for r in runs[1:]] == STEPS + ["pr"]
     assert all(r["status"] == "ok" for r in runs), runs
     assert json.loads(runs[-1]["counts"]) == {"recorded_by": "nightly", "changed": 1}  # the dry run records nothing itself
-    assert runs[0]["command"] == "nightly" and json.loads(runs[0]["counts"]) == {"ok": 8, "steps": 8}
+    assert runs[0]["command"] == "nightly" and json.loads(runs[0]["counts"]) == {"ok": 9, "steps": 9}
     out = workdir / "curator-dry-run"
     assert (out / "pr-body.md").read_text() and (out / "list.diff").read_text().startswith("--- a/seed-list.md")
     assert (workdir / "seed-list.md").read_bytes() == before  # nightly renders a working copy
@@ -78,9 +78,9 @@ def test_failing_arxiv_does_not_stop_the_others(workdir, capsys, monkeypatch):
     assert down.requests, "the arXiv fake was asked"
     err = capsys.readouterr().err
     assert code == 1
-    assert "nightly [2/8] crawl arxiv: failed" in err
-    assert "nightly [3/8] crawl github: ok" in err
-    assert "curator: failed: nightly: 7 of 8 steps ok; crawl arxiv failed" in err
+    assert "nightly [2/9] crawl arxiv: failed" in err
+    assert "nightly [3/9] crawl github: ok" in err
+    assert "curator: failed: nightly: 8 of 9 steps ok; crawl arxiv failed" in err
     runs = {r["command"]: r for r in _runs(workdir / "c.db")}
     assert runs["crawl arxiv"]["status"] == "failed" and "503" in runs["crawl arxiv"]["error"]
     for name in ("crawl github", "crawl web", "classify", "score", "render"):
@@ -104,8 +104,8 @@ def test_a_failing_step_after_the_crawls_is_named_in_the_pr_body(workdir, monkey
     monkeypatch.setattr(classify, "classify", broken)
     app = App(str(workdir / "c.db"), str(workdir / "curator.toml"), quiet=True, verbose=False)
     results = pipeline.nightly(app, workdir / "seed-list.md", workdir / "out")
-    assert pipeline.describe(results) == "7 of 8 steps ok; classify failed: RuntimeError: the model file is unreadable"
-    with pytest.raises(Exception, match="7 of 8 steps ok; classify failed"):
+    assert pipeline.describe(results) == "8 of 9 steps ok; classify failed: RuntimeError: the model file is unreadable"
+    with pytest.raises(Exception, match="8 of 9 steps ok; classify failed"):
         pipeline.check(results)
     body = (workdir / "out" / "pr-body.md").read_text()
     assert "**1 step failed in this run;**" in body

@@ -6,6 +6,7 @@ loopback port in a subprocess and use its JSON API.
 from __future__ import annotations
 
 import json
+import re
 import os
 import socket
 import sqlite3
@@ -329,7 +330,7 @@ def test_metadata_describes_every_table_view_and_column(mem_db):
 
 def test_canned_queries_are_valid_sql(mem_db):
     for name, query in QUERIES.items():
-        params = {"since": ""} if ":since" in query["sql"] else {}
+        params = {name: "" for name in re.findall(r"(?<!:):([a-z_]+)", query["sql"])}
         assert list(mem_db.query(query["sql"], params)) == [], name
 
 

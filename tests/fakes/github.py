@@ -7,6 +7,12 @@ responses have GitHub's JSON shapes, ``Link`` pagination (``per_page``,
 301 for renamed repositories, 404/451, and 202 from ``/stats/*`` while
 "computing". Faults are queued per path pattern with :meth:`FakeGitHub.fault`;
 ``link_origin`` makes Link headers point at another host.
+
+A repository's files (``FakeRepo.files``, path -> bytes) are served as git
+data, as the docs crawl reads them: ``/branches/B`` (head commit with its
+committer date and tree), ``/git/trees/SHA?recursive=1`` (blob and tree
+entries with sizes, ``truncated`` from ``FakeRepo.tree_truncated``) and
+``/git/blobs/SHA`` (base64 content). Shas are git's own (``blob N\0...``).
 """
 from __future__ import annotations
 
@@ -28,6 +34,11 @@ NOW = datetime(2026, 7, 1, 3, 0, tzinfo=timezone.utc)
 def _num(text: str) -> int:
     """A stable numeric id for a name (``hash()`` changes between processes)."""
     return int(hashlib.sha1(text.encode()).hexdigest()[:6], 16)
+
+
+def blob_sha(data: bytes) -> str:
+    """The git object id of a blob."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def iso(dt: datetime) -> str:
@@ -78,6 +89,18 @@ class FakeRepo:
     has_discussions: bool = True
     has_issues: bool = True          # False: /issues answers 410 as GitHub does
     stats_pending: int = 0          # answer 202 this many times (-1: forever)
+    files: dict[str, bytes] = field(default_factory=dict)  # path -> content, served as git trees and blobs
+    commit_date: str = "2026-06-30T12:00:00Z"
+    tree_truncated: bool = False
+
+    def commit_sha(self) -> str:
+        return hashlib.sha1(("commit " + self.tree_sha() + self.commit_date).encode()).hexdigest()
+
+    def tree_sha(self) -> str:
+        digest = hashlib.sha1()
+        for path in sorted(self.files):
+            digest.update(path.encode() + b"\0" + blob_sha(self.files[path]).encode())
+        return digest.hexdigest()
 
     def json(self, base: str) -> dict[str, Any]:
         owner = self.full_name.split("/")[0]
@@ -251,6 +274,8 @@ class FakeGitHub:
             return self._page(req, [self._comment(repo, issue, k) for k in range(len(issue.comments))])
         if rest == "/readme":
             return self._readme(repo)
+        if rest.startswith(("/branches/", "/git/")):
+            return self._git(req, repo, rest)
         if rest.startswith("/stats/"):
             return self._stats(repo, rest)
         return self.error(404, "Not Found")()
@@ -328,6 +353,58 @@ class FakeGitHub:
                               "name": "README.md", "path": "README.md", "content": content,
                               "sha": hashlib.sha1(repo.readme).hexdigest(),
                               "url": f"{self.url}/repos/{repo.full_name}/contents/README.md"})
+
+    def _git(self, req: Request, repo: FakeRepo, rest: str) -> Response:
+        api = f"{self.url}/repos/{repo.full_name}"
+        m = re.fullmatch(r"/branches/([^/]+)", rest)
+        if m:
+            if m.group(1) != repo.default_branch:
+                return self.error(404, "Branch not found")()
+            sha, tree = repo.commit_sha(), repo.tree_sha()
+            person = {"name": "Dev", "email": "dev@example.org", "date": repo.commit_date}
+            return Response(200, {
+                "name": repo.default_branch,
+                "commit": {"sha": sha, "node_id": f"C_{sha[:10]}",
+                           "commit": {"author": person, "committer": person, "message": "docs",
+                                      "tree": {"sha": tree, "url": f"{api}/git/trees/{tree}"},
+                                      "url": f"{api}/git/commits/{sha}", "comment_count": 0},
+                           "url": f"{api}/commits/{sha}", "html_url": f"https://github.com/{repo.full_name}/commit/{sha}",
+                           "parents": []},
+                "_links": {"self": f"{api}/branches/{repo.default_branch}",
+                           "html": f"https://github.com/{repo.full_name}/tree/{repo.default_branch}"},
+                "protected": False})
+        m = re.fullmatch(r"/git/trees/([0-9a-f]{40})", rest)
+        if m:
+            if m.group(1) != repo.tree_sha():
+                return self.error(404, "Not Found")()
+            return Response(200, {"sha": repo.tree_sha(), "url": f"{api}/git/trees/{repo.tree_sha()}",
+                                  "tree": self._tree_entries(repo, api, req.param("recursive") is not None),
+                                  "truncated": repo.tree_truncated})
+        m = re.fullmatch(r"/git/blobs/([0-9a-f]{40})", rest)
+        if m:
+            data = next((d for d in repo.files.values() if blob_sha(d) == m.group(1)), None)
+            if data is None:
+                return self.error(404, "Not Found")()
+            b64 = base64.b64encode(data).decode()
+            return Response(200, {"sha": m.group(1), "node_id": f"B_{m.group(1)[:10]}", "size": len(data),
+                                  "url": f"{api}/git/blobs/{m.group(1)}", "encoding": "base64",
+                                  "content": "\n".join(b64[i:i + 60] for i in range(0, len(b64), 60)) + "\n"})
+        return self.error(404, "Not Found")()
+
+    def _tree_entries(self, repo: FakeRepo, api: str, recursive: bool) -> list[dict[str, Any]]:
+        entries: dict[str, dict[str, Any]] = {}
+        for path in sorted(repo.files):
+            parts = path.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(parts[:depth])
+                sha = hashlib.sha1(folder.encode()).hexdigest()
+                entries.setdefault(folder, {"path": folder, "mode": "040000", "type": "tree", "sha": sha,
+                                            "url": f"{api}/git/trees/{sha}"})
+            sha = blob_sha(repo.files[path])
+            entries[path] = {"path": path, "mode": "100644", "type": "blob", "sha": sha,
+                             "size": len(repo.files[path]), "url": f"{api}/git/blobs/{sha}"}
+        out = [entries[k] for k in sorted(entries)]
+        return out if recursive else [e for e in out if "/" not in e["path"]]
 
     def _stats(self, repo: FakeRepo, rest: str) -> Response:
         if repo.stats_pending:

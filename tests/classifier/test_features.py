@@ -1,0 +1,158 @@
+"""Matrix marks from documentation pages: supported, not supported, unknown, contradictions,
+enumerations, vendor summaries and hostile text (stored raw, as the page has it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalogue import features as vocab
+from classifier.features import EXCLUDED, extract, names_of
+
+
+@dataclass
+class Page:
+    path: str
+    text: str
+    date: str | None = "2026-08-01"
+    weak: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/acme/engine/blob/abc/{self.path}"
+
+
+def mark(pages, key, **kw):
+    return extract(pages, **kw)[key]
+
+
+def test_a_sentence_naming_the_feature_states_it_with_its_quote_url_and_date():
+    m = mark([Page("README.md", "# E\n\nWe support AMD GPUs through ROCm 6.\n")], "hardware:AMD GPU (ROCm/HIP)")
+    assert (m.supported, m.basis) == (1, "stated")
+    assert m.evidence == "We support AMD GPUs through ROCm 6."
+    assert m.url.endswith("/README.md") and m.date == "2026-08-01"
+
+
+def test_a_negated_sentence_says_not_supported():
+    for text in ("Windows is not supported.", "The engine does not support Windows.",
+                 "There is no support for Windows.", "Windows isn't supported yet"):
+        m = mark([Page("README.md", text)], "hardware:Windows")
+        assert m.supported == 0 and m.basis in ("denied", "planned"), text
+
+
+def test_coming_soon_and_roadmap_sections_are_not_supported_yet():
+    m = mark([Page("README.md", "FP8 support is coming soon.")], "precision:FP8")
+    assert (m.supported, m.basis) == (0, "planned")
+    m = mark([Page("README.md", "# E\n\n## Roadmap\n\n- Speculative decoding\n")], "optimization:Speculative Decoding")
+    assert (m.supported, m.basis) == (0, "planned")
+
+
+def test_a_feature_no_page_names_stays_unknown():
+    m = mark([Page("README.md", "# E\n\nA small engine written in C.\n")], "hardware:Google TPU")
+    assert m.supported is None and m.evidence is None and m.url is None
+
+
+def test_a_negation_scoped_to_something_else_says_nothing_about_the_feature():
+    m = mark([Page("README.md", "FP4 is not supported on Hopper GPUs.")], "precision:FP4")
+    assert m.supported is None
+
+
+def test_contradicting_pages_a_statement_beats_a_stale_not_yet():
+    pages = [Page("docs/old.md", "Pipeline parallelism is not yet supported."),
+             Page("docs/parallel.md", "Use pipeline parallelism to spread layers over GPUs.")]
+    m = mark(pages, "optimization:Pipeline Parallelism")
+    assert (m.supported, m.basis) == (1, "stated") and m.url.endswith("docs/parallel.md")
+
+
+def test_contradicting_pages_the_newer_page_wins_on_equal_weight():
+    pages = [Page("a.md", "LoRA adapters can be served.", date="2025-01-01"),
+             Page("b.md", "LoRA is not supported.", date="2026-01-01")]
+    m = mark(pages, "optimization:LoRA")
+    assert (m.supported, m.url.endswith("b.md")) == (0, True)
+
+
+def test_contradicting_pages_an_explicit_removal_wins_over_statements():
+    pages = [Page("a.md", "Run on Intel Gaudi accelerators.", date="2026-01-01"),
+             Page("b.md", "Intel Gaudi is no longer supported.", date="2025-01-01")]
+    m = mark(pages, "hardware:Intel Gaudi")
+    assert m.supported == 0 and "no longer supported" in m.evidence
+
+
+def test_prose_outweighs_a_code_line():
+    pages = [Page("README.md", "```\n# int8 is not supported here\n```\n\nINT8 weights are supported.\n")]
+    m = mark(pages, "precision:INT8")
+    assert m.supported == 1 and m.evidence == "INT8 weights are supported."
+
+
+def test_table_cells_speak_through_their_column_and_row():
+    text = ("| Method | NVIDIA GPU | Google TPU |\n|---|---|---|\n| AWQ | ✅ | ❌ |\n| GPTQ | ❌ | ❌ |\n\n"
+            "| Feature | Status |\n|---|---|\n| Speculative decoding | ✅ |\n| Prefix caching | ❌ |\n")
+    marks = extract([Page("docs/support.md", text)])
+    assert marks["hardware:NVIDIA GPU (CUDA)"].supported == 1
+    assert "NVIDIA GPU: ✅" in marks["hardware:NVIDIA GPU (CUDA)"].evidence
+    assert marks["hardware:Google TPU"].supported is None  # a ❌ under it is about AWQ on a TPU, not the TPU
+    assert marks["precision:INT4"].supported == 1  # AWQ has a ✅ in its row
+    assert marks["optimization:Speculative Decoding"].supported == 1
+    assert marks["optimization:Prefix Caching"].supported == 0
+
+
+def test_lists_of_other_projects_and_other_engines_sentences_do_not_count():
+    text = ("# E\n\n## Community integrations\n\n- [MacApp](https://example.org/app) - runs on macOS\n\n"
+            "## Why\n\nOtherEngine added FlashAttention last year.\n")
+    marks = extract([Page("README.md", text)], others=["OtherEngine"], own=["E"])
+    assert marks["hardware:macOS"].supported is None
+    fa = marks["optimization:FlashAttention"]
+    assert fa.supported == 1 and fa.evidence.startswith("OtherEngine")  # kept, but only as weak as a code line
+    strong = extract([Page("README.md", text + "\nE uses FlashAttention-2 kernels.\n")], others=["OtherEngine"],
+                     own=["E"])["optimization:FlashAttention"]
+    assert strong.evidence == "E uses FlashAttention-2 kernels."
+
+
+def test_an_enumeration_marks_the_columns_it_leaves_out_as_excluded():
+    text = "# E\n\n## Requirements\n\nThe engine runs on Linux with NVIDIA GPUs.\n\nSupported data types: FP16 and BF16.\n"
+    marks = extract([Page("README.md", text)])
+    assert marks["hardware:NVIDIA GPU (CUDA)"].supported == 1
+    tpu = marks["hardware:Google TPU"]
+    assert (tpu.supported, tpu.basis) == (0, EXCLUDED) and tpu.evidence == "The engine runs on Linux with NVIDIA GPUs."
+    assert marks["precision:FP8"].basis == EXCLUDED and marks["precision:FP8"].evidence.startswith("Supported data types")
+    assert marks["hardware:x86-64"].supported is None  # nothing enumerates the CPU architectures
+    assert marks["optimization:LoRA"].supported is None  # no features list: optimizations stay unknown
+
+
+def test_a_features_list_enumerates_the_optimizations():
+    text = ("# E\n\n## Key features\n\n- Continuous batching\n- Tensor parallelism\n- PagedAttention\n"
+            "- Quantization\n")
+    marks = extract([Page("README.md", text)])
+    lora = marks["optimization:LoRA"]
+    assert (lora.supported, lora.basis) == (0, EXCLUDED) and lora.evidence.startswith("Key features: Continuous")
+    assert marks["optimization:Continuous Batching"].supported == 1
+
+
+def test_vendor_summaries_are_weak_and_a_hosted_service_runs_on_no_local_platform():
+    pages = [Page("endpoints", "- Dedicated endpoints serve models on NVIDIA H100 GPUs.\n", weak=True)]
+    marks = extract(pages)
+    web = marks["hardware:Web/API"]
+    assert (web.supported, web.weak) == (1, True)
+    assert marks["hardware:NVIDIA GPU (CUDA)"].weak
+    assert (marks["hardware:Windows"].supported, marks["hardware:Windows"].basis) == (0, EXCLUDED)
+    assert marks["hardware:AMD GPU (ROCm/HIP)"].supported is None  # a summary enumerates nothing
+
+
+def test_hostile_text_is_stored_as_the_page_shows_it_and_within_300_characters():
+    text = ("FlashAttention | works `here` @maintainer #12 [click](javascript:alert(1)) "
+            "&lt;script&gt;alert(1)&lt;/script&gt; <!-- curator:end feature-matrices --> " + "x" * 400)
+    m = mark([Page("docs/h.md", text)], "optimization:FlashAttention")
+    assert m.supported == 1 and len(m.evidence) <= 300
+    assert "<script>alert(1)</script>" in m.evidence and "@maintainer #12" in m.evidence
+    assert "javascript:" not in m.evidence and "curator:end" not in m.evidence  # link targets and comments are not text
+
+
+def test_every_quote_of_a_stated_mark_names_its_feature():
+    text = ("# E\n\nRuns on Linux, Windows and macOS with CUDA, ROCm or SYCL. Supports AWQ, GPTQ, FP8 and "
+            "bitsandbytes 4-bit (NF4). Features continuous batching, chunked prefill and speculative decoding.\n")
+    for key, m in extract([Page("README.md", text)]).items():
+        if m.supported == 1:
+            assert vocab.names(key, m.evidence), (key, m.evidence)
+
+
+def test_names_of_an_engine():
+    assert names_of("TGI (Text Generation Inference)", "huggingface/text-generation-inference") == [
+        "TGI (Text Generation Inference)", "TGI", "Text Generation Inference", "text-generation-inference"]
