@@ -206,30 +206,33 @@ class _Connection:
         keep = self.keep if self.keep is not None and r.status_code == 200 else None
         self.raw_body, self.truncated = b"", False
         try:
-            chunks, size = [], 0
             if keep is not None:  # keep + 1 bytes at most: one past the cap says "there is more"
-                chunks = [_read_at_most(r, keep + 1)]
-                self.truncated = len(chunks[0]) > keep
+                raw = _read_at_most(r, keep + 1)
+                self.raw_body, self.truncated = raw[:keep], len(raw) > keep
+                body = b""  # the bytes are taken from raw_body; PyGithub gets no text to log
             else:
-                for chunk in r.iter_content(65536):
-                    size += len(chunk)
-                    if size > self.max_body:
-                        raise TooLarge(f"{_path(path)}: body larger than {self.max_body} bytes", r.status_code)
-                    chunks.append(chunk)
+                body = _read_capped(r, self.max_body, path)
         finally:
             r.close()
         self.counters.by_status[r.status_code] = self.counters.by_status.get(r.status_code, 0) + 1
         if r.status_code == 304:
             self.counters.not_modified += 1
-        body = b"".join(chunks)
-        if keep is not None:
-            self.raw_body = body[:keep]
-            body = b""  # the bytes are taken from raw_body; PyGithub gets no text to log
         text = body.decode("utf-8", errors="replace")
         return _CappedResponse(r.status_code, {k.lower(): v for k, v in r.headers.items()}, text)
 
     def close(self) -> None:
         self.session.close()
+
+
+def _read_capped(r: requests.Response, max_body: int, path: str) -> bytes:
+    """The whole body, or :class:`TooLarge` once it passes ``max_body`` bytes."""
+    chunks, size = [], 0
+    for chunk in r.iter_content(65536):
+        size += len(chunk)
+        if size > max_body:
+            raise TooLarge(f"{_path(path)}: body larger than {max_body} bytes", r.status_code)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _read_at_most(r: requests.Response, limit: int) -> bytes:
@@ -332,6 +335,9 @@ class GitHubClient:
         :meth:`get` (the capped bytes are what the cache keeps); errors as :meth:`get`."""
         url = self._url(path, None)
         stored = self.cache.get(url) if self.cache else None
+        envelope = _json(stored[1]) if stored else None
+        if not (isinstance(envelope, dict) and "raw" in envelope):
+            stored = None  # nothing stored, or stored by get() in the JSON form: ask afresh
         headers = {"Accept": "application/vnd.github.raw+json", "Accept-Encoding": "identity"}
         if stored and stored[0]:
             headers["If-None-Match"] = stored[0]
@@ -342,7 +348,6 @@ class GitHubClient:
         finally:
             self._cnx.keep = None
         if status == 304 and stored:
-            envelope = json.loads(stored[1])
             return RawReply(304, base64.b64decode(envelope["raw"]), envelope["size"], envelope["truncated"],
                             cached=True)
         if status == 200:

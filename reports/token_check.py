@@ -20,6 +20,7 @@ Messages hold statuses and GitHub's own ``message`` field, never the token.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -108,8 +109,6 @@ def _said(status: int, data: Any, fallback: str) -> str:
 
 
 def _json(body: str) -> Any:
-    import json
-
     try:
         return json.loads(body) if body else None
     except ValueError:

@@ -1,6 +1,7 @@
 """The GitHub crawler against the fake GitHub API: figures, ETags, RELIABILITY cases 10-17."""
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
@@ -445,3 +446,18 @@ def test_count_trick_uses_the_last_page_number(gh):
     assert fetch_repo(c, "org/engine", now=NOW).stats.contributors == 250
     q = next(q for q in gh.requests if q.path.endswith("/contributors"))
     assert q.query["per_page"] == ["1"]
+
+
+def test_readme_cached_in_the_old_json_form_is_asked_afresh(gh):
+    """A cache row written by the JSON form of /readme (an older curator) is not used for the
+    raw request: no If-None-Match from it, and the fresh raw bytes replace it."""
+    gh.add(busy_repo(readme=b"# Fresh\n"))
+    cache = MemCache()
+    url = "/repos/org/engine/readme"
+    cache.put(url, 'W/"old-json-etag"', json.dumps({"data": {"content": "IyBPbGQK", "encoding": "base64"},
+                                                    "link": None}))
+    r = fetch_repo(client(gh, cache=cache), "org/engine", now=NOW)
+    assert r.readme.text == "# Fresh\n"
+    asked = [q for q in gh.requests if q.path == url][-1]
+    assert "if-none-match" not in asked.headers
+    assert "raw" in json.loads(cache.entries[url][1])
