@@ -7,9 +7,11 @@ naming the key, raised as :class:`ConfigError` (the CLI turns it into exit 2).
 from __future__ import annotations
 
 import copy
+import math
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from catalogue.errors import ConfigError
 
@@ -39,6 +41,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_attempts": 4,
         "connect_timeout": 10.0,
         "read_timeout": 60.0,
+        # total seconds for one request, body included (a server trickling bytes cannot hold it)
+        "deadline_seconds": 180.0,
         "max_backoff_seconds": 120.0,
         "empty_page_retries": 3,
     },
@@ -106,16 +110,141 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 
-_CHOICES = {
-    ("pr", "on_maintainer_edit"): ("comment", "new_branch"),
-}
-_UNIT_INTERVAL = {
-    ("classifier", "relevance_threshold"),
-    ("classifier", "confidence_threshold"),
-    ("classifier", "low_confidence_floor"),
-    ("classifier", "second_category_ratio"),
-}
+# --- checks -------------------------------------------------------------------------------
+# Every setting's range and form, by key. A check returns None when the value is fine, else
+# what is wrong with it (the caller prefixes the key and adds the value).
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
+_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[A-Za-z]+)?)?")
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+MAX_README_BYTES = 100_000_000  # GitHub's contents API serves files up to 100 MB
+
+
+def _at_least(low: float) -> Callable[[Any], str | None]:
+    return lambda v: None if v >= low else f"must be at least {low:g}"
+
+
+def _between(low: float, high: float) -> Callable[[Any], str | None]:
+    return lambda v: None if low <= v <= high else f"must be between {low:g} and {high:g}"
+
+
+def _positive(v: float) -> str | None:
+    return None if v > 0 else "must be more than 0"
+
+
+def _branch(v: str) -> str | None:
+    """A branch name git and GitHub accept (the rules of `git check-ref-format --branch`)."""
+    if not v or v.startswith(("-", "/", ".")) or v.endswith(("/", ".", ".lock")) or v == "@":
+        return "is not a valid branch name"
+    if _REF_FORBIDDEN.search(v) or any(part.startswith(".") or part.endswith(".lock") for part in v.split("/")):
+        return "is not a valid branch name"
+    return None
+
+
+def _repo(v: str) -> str | None:
+    if not _REPO.fullmatch(v) or v.split("/")[1] in (".", ".."):
+        return "expected 'owner/name' (letters, digits, '-', and '.', '_' in the name)"
+    return None
+
+
+def _list_path(v: str) -> str | None:
+    """A relative path to a file inside the repository: no leading '/', no '..', no empty part."""
+    parts = v.split("/")
+    if not v or v.startswith("/") or "\\" in v or _CONTROL.search(v) or any(p in ("", ".", "..") for p in parts):
+        return "expected a relative path to a file inside the repository, such as README.md or docs/list.md"
+    return None
+
+
+def _user_agent(v: str) -> str | None:
+    if not v.strip() or v != v.strip() or any(not " " <= c <= "~" for c in v) or len(v) > 200:
+        return "must be printable ASCII on one line (no control characters, CR or LF), at most 200 characters"
+    return None
+
+
+def _one_line(limit: int, empty: bool = False) -> Callable[[str], str | None]:
+    def check(v: str) -> str | None:
+        if not v and empty:
+            return None
+        if not v.strip() or _CONTROL.search(v) or len(v) > limit:
+            return f"must be one line of at most {limit} characters, not blank, without control characters"
+        return None
+    return check
+
+
+def _login(v: str) -> str | None:
+    return None if not v or _LOGIN.fullmatch(v) else "expected a GitHub login such as my-app[bot], or \"\""
+
+
+def _each(check: Callable[[str], str | None], *, empty: bool) -> Callable[[list[str]], str | None]:
+    def run(values: list[str]) -> str | None:
+        if not values and not empty:
+            return "must not be empty"
+        for value in values:
+            problem = check(value)
+            if problem:
+                return f"{value!r} {problem}"
+        return None
+    return run
+
+
+def _category(v: str) -> str | None:
+    return None if _ARXIV_CATEGORY.fullmatch(v) else "is not an arXiv category such as cs.DC"
+
+
+def _term(v: str) -> str | None:
+    if not v.strip() or v != v.strip() or _CONTROL.search(v) or any(c in v for c in '"():'):
+        return "must be a word or phrase without quotes, parentheses, colons or surrounding spaces"
+    return None
+
+
+def _label(v: str) -> str | None:
+    if not v.strip() or v != v.strip() or _CONTROL.search(v) or "," in v or len(v) > 50:
+        return "is not a GitHub label name (1-50 characters, no commas, no surrounding spaces)"
+    return None
+
+
+_TIMEOUTS = [(s, k) for s in ("arxiv", "github", "web") for k in ("connect_timeout", "read_timeout")]
+RULES: dict[tuple[str, str], Callable[[Any], str | None]] = {
+    ("list", "repo"): _repo,
+    ("list", "path"): _list_path,
+    ("list", "branch"): _branch,
+    ("arxiv", "categories"): _each(_category, empty=False),
+    ("arxiv", "terms"): _each(_term, empty=False),
+    ("arxiv", "narrow_categories"): _each(_category, empty=True),
+    ("arxiv", "narrow_terms"): _each(_term, empty=True),
+    ("arxiv", "lookback_days"): _at_least(1),
+    ("arxiv", "page_size"): _between(1, 2000),
+    ("arxiv", "delay_seconds"): lambda v: None if v >= 3 else "arXiv asks for at least 3 seconds",
+    ("arxiv", "max_attempts"): _at_least(1),
+    ("arxiv", "deadline_seconds"): _positive,
+    **{key: _positive for key in _TIMEOUTS},
+    **{key: _positive for key in [("web", "deadline_seconds")]},
+    ("github", "max_attempts"): _at_least(1),
+    ("github", "stats_attempts"): _at_least(1),
+    ("github", "readme_max_bytes"): _between(1, MAX_README_BYTES),
+    ("github", "response_sample"): _between(0, 100),
+    ("github", "missing_after"): _at_least(1),
+    ("web", "max_bytes"): _at_least(1),
+    ("web", "user_agent"): _user_agent,
+    ("web", "max_redirects"): _between(0, 20),
+    ("web", "max_pages"): _at_least(1),
+    ("classifier", "model"): _one_line(200),
+    ("classifier", "relevance_threshold"): _between(0, 1),
+    ("classifier", "confidence_threshold"): _between(0, 1),
+    ("classifier", "low_confidence_floor"): _between(0, 1),
+    ("classifier", "second_category_ratio"): _between(0, 1),
+    ("classifier", "batch_size"): _at_least(1),
+    ("pr", "branch"): _branch,
+    ("pr", "labels"): _each(_label, empty=True),
+    ("pr", "title_prefix"): _one_line(100, empty=True),
+    ("pr", "bot_login"): _login,
+    ("pr", "on_maintainer_edit"): lambda v: None if v in ("comment", "new_branch") else "must be comment or new_branch",
+    **{("scoring", k): _at_least(1) for k in ("contributors_cap", "commits_90d_cap", "releases_cap",
+                                              "stars_growth_cap", "response_hours_cap")},
+    **{("scoring", k): _between(0, 100) for k in DEFAULTS["scoring"] if k.startswith("install_")},
+}
 
 class Config:
     """Read-only view of the merged settings: ``cfg["arxiv"]["page_size"]``."""
@@ -149,6 +278,8 @@ def _check_type(name: str, default: Any, value: Any) -> Any:
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{name}: expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{name}: must be a finite number, got {value}")
         if value < 0:
             raise ConfigError(f"{name}: must not be negative, got {value}")
         return float(value)
@@ -163,33 +294,52 @@ def _check_type(name: str, default: Any, value: Any) -> Any:
     raise ConfigError(f"{name}: unsupported setting")  # pragma: no cover
 
 
-def _validate(data: dict[str, dict[str, Any]]) -> None:
-    for (section, key), choices in _CHOICES.items():
-        if data[section][key] not in choices:
-            raise ConfigError(
-                f"{section}.{key}: must be one of {', '.join(choices)}, got {data[section][key]!r}"
-            )
-    for section, key in _UNIT_INTERVAL:
-        if not 0.0 <= data[section][key] <= 1.0:
-            raise ConfigError(f"{section}.{key}: must be between 0 and 1, got {data[section][key]}")
-    repo = data["list"]["repo"]
-    if repo.count("/") != 1 or not all(repo.split("/")):
-        raise ConfigError(f"list.repo: expected 'owner/name', got {repo!r}")
-    if not 1 <= data["arxiv"]["page_size"] <= 2000:
-        raise ConfigError(f"arxiv.page_size: must be between 1 and 2000, got {data['arxiv']['page_size']}")
-    if data["arxiv"]["delay_seconds"] < 3.0:
-        raise ConfigError(f"arxiv.delay_seconds: arXiv asks for at least 3 seconds, got {data['arxiv']['delay_seconds']}")
-    if data["arxiv"]["max_attempts"] < 1 or data["github"]["max_attempts"] < 1:
-        raise ConfigError("max_attempts: must be at least 1")
-    if not data["arxiv"]["categories"]:
-        raise ConfigError("arxiv.categories: must name at least one category")
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, (str, list)) else f"{value:g}" if isinstance(value, float) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _validate(data: dict[str, dict[str, Any]], base_dir: Path | None) -> None:
+    for (section, key), check in RULES.items():
+        value = data[section][key]
+        problem = check(value)
+        if problem:  # a list's check names the bad item itself
+            got = "" if isinstance(value, list) else f", got {_shown(value)}"
+            raise ConfigError(f"{section}.{key}: {problem}{got}")
+    if data["pr"]["branch"] == data["list"]["branch"]:
+        raise ConfigError(f"pr.branch: must differ from list.branch ({data['list']['branch']!r}); "
+                          f"curator never commits to the list's own branch")
+    cls = data["classifier"]
+    if cls["low_confidence_floor"] > cls["confidence_threshold"]:
+        raise ConfigError(f"classifier.low_confidence_floor: must not be above confidence_threshold "
+                          f"({cls['confidence_threshold']:g}), got {cls['low_confidence_floor']:g}")
     weights = [data["scoring"][k] for k in ("docs_weight", "community_weight", "activity_weight")]
     if sum(weights) <= 0:
         raise ConfigError("scoring: docs_weight, community_weight and activity_weight must not all be zero")
+    if cls["heads"]:
+        cls["heads"] = str(_heads_path(cls["heads"], base_dir))
 
 
-def merge(overrides: dict[str, Any], source: str = "curator.toml") -> Config:
-    """Merge a parsed TOML mapping over the defaults, checking every key."""
+def _heads_path(value: str, base_dir: Path | None) -> Path:
+    """``classifier.heads`` as a path: relative to the settings file's folder (the current
+    directory when there is no file); the file must exist."""
+    if _CONTROL.search(value):
+        raise ConfigError(f"classifier.heads: not a file path, got {_shown(value)}")
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = (base_dir or Path.cwd()) / path
+    if not path.is_file():
+        raise ConfigError(f"classifier.heads: no such file {path} (a relative path is read from the settings "
+                          f"file's folder; write one with `python -m classifier.refit --output FILE`, or leave "
+                          f"the setting empty for the shipped heads)")
+    return path
+
+
+def merge(overrides: dict[str, Any], source: str = "curator.toml", base_dir: Path | None = None) -> Config:
+    """Merge a parsed TOML mapping over the defaults, checking every key.
+
+    ``base_dir`` is the folder relative paths (``classifier.heads``) are read from:
+    the settings file's folder; None = the current directory."""
     data = copy.deepcopy(DEFAULTS)
     for section, values in overrides.items():
         if section not in data:
@@ -201,7 +351,7 @@ def merge(overrides: dict[str, Any], source: str = "curator.toml") -> Config:
             if key not in data[section]:
                 raise ConfigError(f"{name}: unknown setting")
             data[section][key] = _check_type(name, DEFAULTS[section][key], value)
-    _validate(data)
+    _validate(data, base_dir)
     return Config(data, source)
 
 
@@ -223,4 +373,4 @@ def load(path: str | Path | None) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return merge(parsed, str(path))
+    return merge(parsed, str(path), path.resolve().parent)

@@ -2,8 +2,9 @@
 
 One ``arxiv.Client`` does the query URLs, paging arithmetic and Atom parsing. Its
 own sleep and retry are switched off; it is given a :class:`PoliteSession` that
-puts (connect, read) timeouts on every request, keeps requests at least
-``delay_seconds`` apart, retries 429/5xx/timeouts/malformed bodies a bounded
+puts (connect, read) timeouts and a total deadline on every request (a server
+trickling a feed byte by byte cannot hold one, see :mod:`crawler.deadline`),
+keeps requests at least ``delay_seconds`` apart, retries 429/5xx/timeouts/malformed bodies a bounded
 number of times with a growing back-off that honours ``Retry-After``, never
 retries a 400 (arXiv's message is surfaced), and reads every 200 strictly so a
 maintenance page is not "0 results". Time goes through an injected
@@ -27,6 +28,7 @@ from typing import Callable
 import requests
 
 from crawler.atom import FeedInfo, MalformedFeed, Paper, check_feed, error_message, to_paper
+from crawler.deadline import DeadlineExceeded, SocketWatch
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +71,12 @@ class PoliteSession(requests.Session):
     """A ``requests.Session`` that is timed-out, rate-limited, retried and checked."""
 
     def __init__(self, *, delay_seconds: float, connect_timeout: float, read_timeout: float,
-                 max_attempts: int, max_backoff: float, timing: Timing | None = None):
+                 max_attempts: int, max_backoff: float, timing: Timing | None = None,
+                 deadline_seconds: float = 180.0):
         super().__init__()
         self.delay = delay_seconds
         self.timeout = (connect_timeout, read_timeout)
+        self.deadline = deadline_seconds
         self.max_attempts = max(1, max_attempts)
         self.max_backoff = max_backoff
         self.timing = timing or DEFAULT_TIMING
@@ -81,6 +85,9 @@ class PoliteSession(requests.Session):
         self._last_request: float | None = None
         self._gap = delay_seconds
         self.headers["User-Agent"] = USER_AGENT
+        self.watch = SocketWatch(deadline_seconds, self.timing.clock)
+        self.mount("http://", self.watch.adapter())
+        self.mount("https://", self.watch.adapter())
 
     def backoff(self, attempt: int, retry_after: float | None = None) -> float:
         """Make the next request wait ``max(delay * 2**attempt, Retry-After)`` after the last one."""
@@ -100,10 +107,21 @@ class PoliteSession(requests.Session):
         self._gap = self.delay
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        """One request, its body read in full within ``deadline_seconds``."""
         self._wait_turn()
         self.counters.requests += 1
+        started = self.timing.clock()
         try:
-            return super().request(method, url, timeout=self.timeout, **kwargs)
+            with self.watch.limit() as expired:
+                try:
+                    resp = super().request(method, url, timeout=self.timeout, stream=True, **kwargs)
+                except requests.RequestException:
+                    if expired.is_set():
+                        raise DeadlineExceeded(f"no complete answer within {self.deadline:g} s") from None
+                    raise
+                resp._content = self.watch.read_body(resp, started, expired)
+                resp._content_consumed = True
+                return resp
         finally:
             self._last_request = self.timing.clock()
 
@@ -115,6 +133,8 @@ class PoliteSession(requests.Session):
             retry_after = None
             try:
                 resp = self._send(method, url, **kwargs)
+            except DeadlineExceeded:
+                failure = f"timed out (no complete answer within deadline_seconds, {self.deadline:g} s)"
             except requests.Timeout as exc:
                 failure = f"timed out ({type(exc).__name__})"
             except requests.ConnectionError as exc:
@@ -205,7 +225,7 @@ class ArxivSource:
     def __init__(self, *, api_url: str | None = None, page_size: int = 500, delay_seconds: float = 3.0,
                  max_attempts: int = 4, connect_timeout: float = 10.0, read_timeout: float = 60.0,
                  max_backoff: float = 120.0, empty_page_retries: int = 3, timing: Timing | None = None,
-                 split_above: int = SPLIT_ABOVE):
+                 split_above: int = SPLIT_ABOVE, deadline_seconds: float = 180.0):
         import arxiv
 
         self._arxiv = arxiv
@@ -214,7 +234,7 @@ class ArxivSource:
         self.split_above = split_above
         self.session = PoliteSession(delay_seconds=delay_seconds, connect_timeout=connect_timeout,
                                      read_timeout=read_timeout, max_attempts=max_attempts,
-                                     max_backoff=max_backoff, timing=timing)
+                                     max_backoff=max_backoff, timing=timing, deadline_seconds=deadline_seconds)
         # the client's own sleep and retry are off: the session does both, with an injected clock
         self.client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
         self.client.query_url_format = (api_url or DEFAULT_URL) + "?{}"

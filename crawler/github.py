@@ -8,7 +8,6 @@ bodies, fresh or cached, at read time. Never touches the database: the
 """
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import statistics
@@ -85,9 +84,9 @@ def clean_text(text: str | None, limit: int = 2000) -> str | None:
     return text[:limit] or None
 
 
-def clean_readme(raw: bytes, size: int | None, cap: int) -> Readme:
+def clean_readme(raw: bytes, size: int | None, cap: int, truncated: bool = False) -> Readme:
     """Size-capped README text; binary content is recognised and dropped."""
-    truncated = len(raw) > cap or (size is not None and size > cap)
+    truncated = truncated or len(raw) > cap or (size is not None and size > cap)
     raw = raw[:cap]
     if b"\x00" in raw[:8192]:
         return Readme(size, truncated, None, binary=True)
@@ -290,18 +289,10 @@ def _issue_number(issue_url: Any) -> int | None:
 
 
 def _readme(client: GitHubClient, base: str, cap: int) -> Readme:
-    data = client.get(f"{base}/readme").data or {}
-    content = data.get("content") or ""
-    if data.get("encoding") != "base64":
-        return Readme(data.get("size"), False, None)
-    # decode only what the cap needs: 4 base64 characters per 3 bytes
-    compact = re.sub(r"\s+", "", content[: (cap // 3 + 2) * 4 * 2])[: (cap // 3 + 1) * 4]
-    try:
-        raw = base64.b64decode(compact + "=" * (-len(compact) % 4))
-    except ValueError:
-        return Readme(data.get("size"), False, None, binary=True)
-    size = data.get("size") if isinstance(data.get("size"), int) else len(content) * 3 // 4
-    return clean_readme(raw, size, cap)
+    """The README's first ``cap`` bytes, read raw: GitHub's JSON form has no content past
+    1 MB, and a larger body would pass the client's byte cap; the rest is never read."""
+    reply = client.get_raw(f"{base}/readme", cap)
+    return clean_readme(reply.data, reply.size, cap, truncated=reply.truncated)
 
 
 def _when(value: Any) -> datetime | None:

@@ -15,13 +15,16 @@ with a bare ``assert``. Here:
   than ``max_rate_limit_wait`` raises :class:`RateLimited` at once;
 - 401/403 raise :class:`AccessDenied` naming the missing permission;
 - Link URLs off the API origin raise :class:`ForeignLink` and are never fetched;
-- bodies are read with a byte cap.
+- bodies are read with a byte cap; :meth:`GitHubClient.get_raw` reads a file's
+  raw bytes (GitHub's raw media type) and keeps only the first ``max_bytes``,
+  closing the connection there, so a huge file is capped, never dropped.
 
 No message built here contains the token: they are made of URLs paths,
 statuses and GitHub's own ``message`` field.
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -32,6 +35,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+import urllib3
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +128,17 @@ class Reply:
 
 
 @dataclass
+class RawReply:
+    """A file's raw bytes, at most the cap asked for."""
+
+    status: int
+    data: bytes
+    size: int | None  # the whole file's size, when GitHub says (Content-Length) or it was read whole
+    truncated: bool
+    cached: bool = False
+
+
+@dataclass
 class Counters:
     requests: int = 0
     not_modified: int = 0
@@ -165,6 +180,10 @@ class _Connection:
         self.session = requests.Session()
         self.session.trust_env = False
         self._req: tuple[str, str, Any, dict[str, str]] | None = None
+        # raw mode (get_raw): keep the first ``keep`` bytes of a body, stop reading there
+        self.keep: int | None = None
+        self.raw_body = b""
+        self.truncated = False
 
     def request(self, verb: str, url: str, input: Any, headers: dict[str, str], stream: bool = False) -> None:
         self._req = (verb, url, input, dict(headers))
@@ -184,23 +203,53 @@ class _Connection:
         self.counters.requests += 1
         r = self.session.request(verb, self.origin + path, data=body, headers=headers,
                                  timeout=self.timeouts, allow_redirects=False, stream=True)
+        keep = self.keep if self.keep is not None and r.status_code == 200 else None
+        self.raw_body, self.truncated = b"", False
         try:
-            chunks, size = [], 0
-            for chunk in r.iter_content(65536):
-                size += len(chunk)
-                if size > self.max_body:
-                    raise TooLarge(f"{_path(path)}: body larger than {self.max_body} bytes", r.status_code)
-                chunks.append(chunk)
+            if keep is not None:  # keep + 1 bytes at most: one past the cap says "there is more"
+                raw = _read_at_most(r, keep + 1)
+                self.raw_body, self.truncated = raw[:keep], len(raw) > keep
+                body = b""  # the bytes are taken from raw_body; PyGithub gets no text to log
+            else:
+                body = _read_capped(r, self.max_body, path)
         finally:
             r.close()
         self.counters.by_status[r.status_code] = self.counters.by_status.get(r.status_code, 0) + 1
         if r.status_code == 304:
             self.counters.not_modified += 1
-        text = b"".join(chunks).decode("utf-8", errors="replace")
+        text = body.decode("utf-8", errors="replace")
         return _CappedResponse(r.status_code, {k.lower(): v for k, v in r.headers.items()}, text)
 
     def close(self) -> None:
         self.session.close()
+
+
+def _read_capped(r: requests.Response, max_body: int, path: str) -> bytes:
+    """The whole body, or :class:`TooLarge` once it passes ``max_body`` bytes."""
+    chunks, size = [], 0
+    for chunk in r.iter_content(65536):
+        size += len(chunk)
+        if size > max_body:
+            raise TooLarge(f"{_path(path)}: body larger than {max_body} bytes", r.status_code)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_at_most(r: requests.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of a streamed body, read piece by piece (never more)."""
+    chunks, size = [], 0
+    try:
+        while size < limit:
+            chunk = r.raw.read(min(65536, limit - size), decode_content=True)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except urllib3.exceptions.ReadTimeoutError:
+        raise requests.ReadTimeout("read timed out") from None
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise requests.ConnectionError(f"connection broken ({type(exc).__name__})") from None
+    return b"".join(chunks)
 
 
 def _path(url: str) -> str:
@@ -278,6 +327,39 @@ class GitHubClient:
                 self.cache.put(url, etag, json.dumps({"data": data, "link": rheaders.get("link")}))
             return reply
         raise self._error(url, status, rheaders, data)
+
+    def get_raw(self, path: str, max_bytes: int) -> RawReply:
+        """A file's raw bytes (``application/vnd.github.raw+json``, e.g. ``/repos/o/r/readme``),
+        at most ``max_bytes`` of them: the rest is never read. GitHub serves raw files up to
+        100 MB this way; its JSON form carries no content past 1 MB. Conditional like
+        :meth:`get` (the capped bytes are what the cache keeps); errors as :meth:`get`."""
+        url = self._url(path, None)
+        stored = self.cache.get(url) if self.cache else None
+        envelope = _json(stored[1]) if stored else None
+        if not (isinstance(envelope, dict) and "raw" in envelope):
+            stored = None  # nothing stored, or stored by get() in the JSON form: ask afresh
+        headers = {"Accept": "application/vnd.github.raw+json", "Accept-Encoding": "identity"}
+        if stored and stored[0]:
+            headers["If-None-Match"] = stored[0]
+        self._cnx.keep = max_bytes
+        try:
+            status, rheaders, text = self._request(url, headers)
+            data, truncated = self._cnx.raw_body, self._cnx.truncated
+        finally:
+            self._cnx.keep = None
+        if status == 304 and stored:
+            return RawReply(304, base64.b64decode(envelope["raw"]), envelope["size"], envelope["truncated"],
+                            cached=True)
+        if status == 200:
+            length = rheaders.get("content-length", "")
+            size = int(length) if length.isdigit() else (None if truncated else len(data))
+            etag = rheaders.get("etag")
+            if self.cache and etag:
+                self.cache.put(url, etag, json.dumps({"raw": base64.b64encode(data).decode("ascii"),
+                                                      "size": size, "truncated": truncated}))
+            return RawReply(200, data, size, truncated)
+        data_json = _json(text) if text else None
+        raise self._error(url, status, rheaders, data_json)
 
     def check_link(self, url: str) -> str:
         """``url`` if it is on the API origin, else :class:`ForeignLink`."""

@@ -44,7 +44,8 @@ def arxiv_source(config, **overrides):
     cfg = config["arxiv"]
     settings = dict(api_url=arxiv_api_url(), page_size=cfg["page_size"], delay_seconds=cfg["delay_seconds"],
                     max_attempts=cfg["max_attempts"], connect_timeout=cfg["connect_timeout"],
-                    read_timeout=cfg["read_timeout"], max_backoff=cfg["max_backoff_seconds"],
+                    read_timeout=cfg["read_timeout"], deadline_seconds=cfg["deadline_seconds"],
+                    max_backoff=cfg["max_backoff_seconds"],
                     empty_page_retries=cfg["empty_page_retries"], timing=DEFAULT_TIMING)
     settings.update(overrides)
     return ArxivSource(**settings)

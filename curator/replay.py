@@ -8,9 +8,10 @@
   totals, as the arXiv export API answers;
 - ``/github/...``: GitHub REST JSON from ``github.json`` (repository, list
   resources with ``per_page``/``page`` and ``Link`` headers, issue comments,
-  ``/stats/commit_activity``, ``/readme`` as base64 of ``readmes/OWNER+NAME.md``),
-  and the git data of the default branch (``/branches``, ``/git/trees``,
-  ``/git/blobs``) for the repositories of ``docs-snapshot.tar.xz``,
+  ``/stats/commit_activity``, ``/readme`` from ``readmes/OWNER+NAME.md``: raw with the
+  raw media type, else base64 in JSON), and the git data of the default branch
+  (``/branches``, ``/git/trees``, ``/git/blobs``) for the repositories of
+  ``docs-snapshot.tar.xz``,
   with ETags honoured by ``If-None-Match`` (304), ``x-ratelimit-*`` headers and
   GitHub's error body for anything not recorded (404).
 
@@ -115,9 +116,14 @@ class GitHubReplay:
             return int(value + self.shift)
         return value
 
-    def answer(self, base: str, path: str, query: dict[str, list[str]], etag: str | None) -> Answer:
+    def answer(self, base: str, path: str, query: dict[str, list[str]], etag: str | None,
+               accept: str = "") -> Answer:
         status, body, links = self._route(base, path, query)
         payload = json.dumps(body).encode("utf-8")
+        content_type = "application/json; charset=utf-8"
+        if status == 200 and path.endswith("/readme") and "application/vnd.github.raw" in accept:
+            payload = base64.b64decode(body["content"])
+            content_type = "application/vnd.github.raw; charset=utf-8"
         headers = {"x-ratelimit-limit": str(RATE_LIMIT), "x-ratelimit-reset": str(self.reset),
                    "x-ratelimit-resource": "core", "x-github-media-type": "github.v3; format=json"}
         if links:
@@ -133,7 +139,7 @@ class GitHubReplay:
             headers["x-ratelimit-used"] = str(RATE_LIMIT - self.remaining)
         if status == 200:
             headers["ETag"] = tag
-        return Answer(status, payload, "application/json; charset=utf-8", headers)
+        return Answer(status, payload, content_type, headers)
 
     def _route(self, base: str, path: str, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
         parts = [p for p in path.split("/") if p]
@@ -333,7 +339,7 @@ class ReplayServer:
             return self.arxiv.answer(query)
         if parts.path.startswith("/github/") or parts.path == "/github":
             return self.github.answer(self.github_url, parts.path[len("/github"):] or "/", query,
-                                      headers.get("If-None-Match"))
+                                      headers.get("If-None-Match"), headers.get("Accept") or "")
         return Answer(404, b"not recorded", "text/plain")
 
     def _handler_class(self):

@@ -50,6 +50,12 @@ def open_prs(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return _rows(db, "SELECT * FROM pull_requests WHERE state = 'open' ORDER BY number")
 
 
+def last_pr_on_branch(db: sqlite_utils.Database, branch: str) -> int | None:
+    """The number of the latest PR curator recorded for ``branch`` (open or closed)."""
+    rows = _rows(db, "SELECT MAX(number) AS n FROM pull_requests WHERE branch = ?", (branch,))
+    return rows[0]["n"] if rows else None
+
+
 def pr_row(db: sqlite_utils.Database, number: int) -> dict[str, Any] | None:
     rows = _rows(db, "SELECT * FROM pull_requests WHERE number = ?", (number,))
     return rows[0] if rows else None

@@ -1,18 +1,26 @@
 """Opening or updating curator's one pull request on the list's repository (PyGithub).
 
-A run: sync maintainers' decisions on earlier PRs, read the list from the base
-branch, render it, and when it changed put it on the bot branch and keep ONE
-open PR for it. Commits on the bot branch by anyone but the bot are never
-overwritten: the update is held with a comment on the PR (``comment``, the
-default) or goes to a new suffixed branch with its own PR (``new_branch``).
+A run: check the token (:mod:`reports.token_check`: expired, expiring or
+missing a permission fails before any write), sync maintainers' decisions on
+earlier PRs, read the list from the base branch, render it, and when it changed
+put it on the bot branch and keep ONE open PR for it.
+
+Commits on a bot branch by anyone but the bot are never overwritten, reset or
+force-pushed: while its PR is open the update is held with a comment on the PR
+(``comment``, the default) or goes to a new suffixed branch with its own PR
+(``new_branch``); once the PR is closed, the branch is left as it is and the
+update goes to the first suffixed branch free of others' commits. The list's
+branch and the repository's default branch are never written to.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable
 
+import requests
 from github import Github, GithubException, UnknownObjectException
 
 from catalogue.errors import BadInput, RunFailed
@@ -20,6 +28,7 @@ from db import prs
 from db.features import record_proposals
 from db.runs import now_iso
 from reports import chart, prbody
+from reports.token_check import check_token
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +85,11 @@ def propose(db, config, base_text: str, failed: list[dict[str, Any]] | None = No
 
 class Publisher:
     def __init__(self, client: Github, db, config, failed: list[dict[str, Any]] | None = None,
-                 render: Callable[..., tuple[str, list[str]]] | None = None):
+                 render: Callable[..., tuple[str, list[str]]] | None = None,
+                 now: Callable[[], datetime] | None = None):
         self.gh = client
+        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.notes: list[str] = []
         self.db = db
         self.config = config
         self.failed = failed or []  # the night's failed steps, named in the PR body
@@ -90,8 +102,13 @@ class Publisher:
             return self._run()
         except GithubException as exc:
             raise RunFailed(f"GitHub answered {exc.status}: {_message(exc)}") from None
+        except requests.RequestException as exc:
+            raise RunFailed(f"cannot reach GitHub ({type(exc).__name__})") from None
 
     def _run(self) -> Outcome:
+        token = check_token(self.gh, self.list_cfg["repo"], self.now())
+        self.protected = {self.list_cfg["branch"], *([token.default_branch] if token.default_branch else [])}
+        self._refuse_protected(self.pr_cfg["branch"])
         self.bot = self.pr_cfg["bot_login"] or self._own_login()
         self.repo = self.gh.get_repo(self.list_cfg["repo"])
         accepted, rejected = self.sync_decisions()
@@ -101,7 +118,8 @@ class Publisher:
             raise BadInput(f"no {self.list_cfg['path']} on branch {self.list_cfg['branch']} of "
                            f"{self.list_cfg['repo']} (settings list.path, list.branch)") from None
         proposal = propose(self.db, self.config, base.decoded_content.decode("utf-8"), self.failed, self.render)
-        out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=proposal.notes)
+        out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=self.notes)
+        self.notes.extend(proposal.notes)
         if not proposal.changed:
             return out
         new_text, report, title, body = proposal.new_text, proposal.report, proposal.title, proposal.body
@@ -155,27 +173,34 @@ class Publisher:
     # --- branch -----------------------------------------------------------------
 
     def _choose_branch(self) -> _Branch:
-        """The bot branch, or with ``new_branch`` one free of maintainers' commits.
+        """The branch to put the update on; never one holding commits curator did not make,
+        unless its PR is open and the update is held there (``comment``).
 
-        With ``new_branch``, a still-open PR of ours on another branch is kept
-        updated rather than a further one opened.
+        In order: the bot branch with our open PR on it (held in ``comment`` mode when
+        someone else pushed to it); a still-open PR of ours on a suffixed branch; the bot
+        branch when it holds nothing but curator's commits; else the first suffixed branch
+        (``pr.branch-2`` ...) free of others' commits. A branch whose PR was closed with
+        someone's commits on it is left exactly as it is.
         """
         name = self.pr_cfg["branch"]
         first = self._inspect(name)
-        if self.pr_cfg["on_maintainer_edit"] == "comment" or (first.pr is not None and not first.foreign):
-            return first  # in comment mode a held branch is handled by the caller
+        if first.pr is not None and (not first.foreign or self.pr_cfg["on_maintainer_edit"] == "comment"):
+            return first  # ours and clean, or held (the caller comments)
         for row in reversed(prs.open_prs(self.db)):
             if row["branch"] != name:
                 other = self._inspect(row["branch"])
                 if other.pr is not None and not other.foreign:
                     return other
-        if first.pr is None:
+        if not first.foreign:
             return first
+        if first.pr is None:
+            self.notes.append(f"branch {name} has commits curator did not make and no open pull request; "
+                              f"left as it is, the update goes to a new branch")
         for n in range(2, MAX_SUFFIX + 1):
             candidate = self._inspect(f"{name}-{n}")
-            if not (candidate.foreign and candidate.pr is not None):
+            if not candidate.foreign:
                 return candidate
-        raise RunFailed(f"branches {name}-2 to {name}-{MAX_SUFFIX} all hold maintainers' commits")
+        raise RunFailed(f"branches {name}-2 to {name}-{MAX_SUFFIX} all hold commits curator did not make")
 
     def _inspect(self, name: str) -> _Branch:
         try:
@@ -188,11 +213,35 @@ class Publisher:
         pr = next(iter(pulls), None)
         cmp = self.repo.compare(self.list_cfg["branch"], name)
         bot = self.bot or (pr.user.login if pr is not None else None)
+        if bot is None and cmp.commits:
+            bot = self._author_of_our_last_pr(name)
         foreign = [c.sha for c in cmp.commits if not _by(c, bot)]
         return _Branch(name, sha, ref, pr, foreign, cmp.behind_by)
 
+    def _author_of_our_last_pr(self, branch: str) -> str | None:
+        """Who opened our last PR from ``branch`` (the bot, when its login is unknown: an App token)."""
+        number = prs.last_pr_on_branch(self.db, branch)
+        if number is None:
+            return None
+        user = self.repo.get_pull(number).user
+        return user.login if user is not None else None
+
+    def _refuse_protected(self, branch: str) -> None:
+        """The list's branch and the repository's default branch are never written to."""
+        if branch in self.protected:
+            which = "list.branch" if branch == self.list_cfg["branch"] else "the default branch of " + \
+                self.list_cfg["repo"]
+            raise BadInput(f"pr.branch: {branch!r} is {which}; curator never commits to it "
+                           f"(set pr.branch to a branch of its own). Nothing was written")
+
     def _write(self, target: _Branch, base, new_text: str, title: str) -> str:
-        """Put ``new_text`` on the branch; return the new commit's sha, or "" if already there."""
+        """Put ``new_text`` on the branch; return the new commit's sha, or "" if already there.
+
+        A branch without our open PR, or behind the base, is reset to the base first;
+        :meth:`_choose_branch` only hands over such a branch when curator made all its commits."""
+        self._refuse_protected(target.name)
+        if target.foreign:
+            raise RunFailed(f"branch {target.name} has commits curator did not make; not overwritten")
         fresh = target.sha is None or target.pr is None or target.behind > 0
         if fresh:
             base_head = self.repo.get_git_ref(f"heads/{self.list_cfg['branch']}").object.sha
@@ -252,7 +301,7 @@ class Publisher:
         row = prs.pr_row(self.db, pr.number)
         if row is not None and prs.held_digest(self.db, pr.number) == digest:
             return
-        pr.create_issue_comment(held_comment(digest))
+        pr.create_issue_comment(held_comment(digest, self.pr_cfg["branch"]))
         if row is None:
             prs.save_pr(self.db, pr.number, self.pr_cfg["branch"], pr.title, None, [])
         prs.set_held(self.db, pr.number, digest)
@@ -270,12 +319,16 @@ def commit_message(title: str) -> str:
     return f"{title}\n\nRegenerated the curator regions of the list from the curator database."
 
 
-def held_comment(digest: str) -> str:
+def held_comment(digest: str, branch: str) -> str:
+    """Says what the next runs do; the branch name comes from the settings (checked at load)."""
     return (
         "curator has a newer update of the list, but this branch has commits that curator did not make, "
-        "so it was not overwritten.\n\n"
-        "Merge or close this pull request when you are done; the next nightly run then proposes the update "
-        f"on a fresh branch. (Set `pr.on_maintainer_edit = \"new_branch\"` to get it on a separate branch "
+        "so it was not changed.\n\n"
+        "While this pull request is open, curator leaves it alone and does not comment again until "
+        "someone pushes more commits to it. Once it is merged, the next nightly run proposes the update "
+        "in a new pull request. If it is closed without merging, curator never resets or overwrites this "
+        f"branch: the next run puts the update on a new branch, `{branch}-2` (or the next free number), "
+        "with its own pull request. (Set `pr.on_maintainer_edit = \"new_branch\"` to get it on a new branch "
         f"right away.)\n\n<!-- curator:held {digest} -->"
     )
 

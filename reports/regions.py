@@ -7,6 +7,9 @@ A region is the text between two marker lines::
     <!-- curator:end NAME -->
 
 Everything outside the markers belongs to the maintainers and is never changed.
+A marker counts only where Markdown would read it as one: marker text inside a
+fenced or indented code block (a maintainer's example of the syntax), or inside
+an inline code span, is ordinary text.
 
 Registering a region
 --------------------
@@ -113,13 +116,39 @@ def get(name: str) -> RegionSpec | None:
     return _REGISTRY.get(name)
 
 
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+
+
+def code_lines(text: str) -> set[int]:
+    """0-based numbers of the lines inside fenced or indented code blocks, as a
+    CommonMark reader (markdown-it, block level only) sees them; lines split on "\\n"."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.disable("inline")
+    lines: set[int] = set()
+    for token in md.parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(token.map[0], token.map[1]))
+    return lines
+
+
 def find_regions(text: str) -> list[Marked]:
-    """The marked regions of ``text``; BadInput (one line) for broken markers."""
+    """The marked regions of ``text``; BadInput (one line) for broken markers.
+
+    Lines in code blocks and marker text in inline code spans are not markers."""
     out: list[Marked] = []
     seen: set[str] = set()
     open_: tuple[str, int] | None = None
+    if not ANY_MARKER.search(text):
+        return out
+    in_code: set[int] | None = None  # parsed at the first line that looks like a marker
     for no, line in enumerate(text.split("\n")):
-        if not ANY_MARKER.search(line):
+        if not ANY_MARKER.search(line) or not ANY_MARKER.search(_CODE_SPAN.sub("", line)):
+            continue
+        if in_code is None:
+            in_code = code_lines(text)
+        if no in in_code:
             continue
         b, e = BEGIN.match(line), END.match(line)
         if not b and not e:

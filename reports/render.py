@@ -184,21 +184,27 @@ def render_text(text: str, db, config) -> tuple[str, list[str]]:
         inserts.setdefault(at, []).extend(block)
         notes.append(f"inserted region {spec.name} under heading {sec.text!r} (line {sec.line + 1})")
     result = _assemble(lines, replace, inserts, nl)
-    _check_markers(result, present | {s.name for s in regions.registered()})
+    inserted = {n for block in inserts.values() for n in (m.group(1) for m in map(regions.BEGIN.match, block) if m)}
+    _check_markers(result, present | {s.name for s in regions.registered()}, present | inserted)
     for note in notes:
         log.debug("%s", note)
     return result, notes
 
 
-def _check_markers(result: str, names: set[str]) -> None:
-    """A region function must never emit marker text; refuse to write a list that would break."""
+def _check_markers(result: str, names: set[str], expected: set[str]) -> None:
+    """A region function must never emit marker text, and every region rendered must read
+    back as one (not swallowed by a code block); refuse to write a list that would break."""
     try:
-        found = regions.find_regions(result)
+        found = {m.name for m in regions.find_regions(result)}
     except BadInput as exc:
         raise RunFailed(f"rendering produced broken markers ({exc}); the list was not changed") from None
-    extra = {m.name for m in found} - names
+    extra = found - names
     if extra:
         raise RunFailed(f"rendering produced unexpected region markers {sorted(extra)}; the list was not changed")
+    lost = expected - found
+    if lost:
+        raise BadInput(f"region {sorted(lost)[0]} would land inside a code block (is a ``` fence above it left "
+                       f"open?); the list was not changed")
 
 
 def _assemble(lines: list[str], replace: dict[int, tuple[int, list[str]]],

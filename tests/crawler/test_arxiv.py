@@ -9,7 +9,7 @@ import pytest
 from crawler.arxiv import ArxivSource, BadRequest, Timing, Unavailable, build_query, windowed
 from crawler.atom import MalformedFeed, check_feed, find_repos, split_id
 from tests.fakes.arxiv import (Entry, FakeArxiv, atom, empty_page, error_400, feed, maintenance_page,
-                               sample_entries)
+                               sample_entries, trickle)
 from tests.fakes.server import Response
 
 SINCE, UNTIL = datetime(2020, 1, 1), datetime(2027, 1, 1)
@@ -325,3 +325,77 @@ def test_a_body_cut_short_mid_transfer_is_retried(clock):
         fake.queue(cut)
         out, pages = collect(source(fake, clock))
     assert len(pages[0][0].papers) == 3 and len(fake.requests) == 2
+
+
+# --- a total deadline on every request -------------------------------------------------------
+
+def test_a_feed_trickled_one_byte_every_2_s_hits_the_deadline(clock):
+    """A full, valid feed sent one byte every 2 s (fake time): read_timeout never trips,
+    the 120 s deadline does, on each attempt, long before the feed is through."""
+    good = feed(entries(3), 3, 0, 3)
+    trickled: list[float] = []
+
+    def advance(seconds):
+        trickled.append(seconds)
+        clock.now += seconds
+
+    with FakeArxiv(entries(3)) as fake:
+        fake.rule = lambda req: trickle(good, advance)
+        started = time.monotonic()
+        with pytest.raises(Unavailable, match=r"timed out \(no complete answer within deadline_seconds, 120 s\) "
+                                              r"after 2 attempts"):
+            collect(source(fake, clock, read_timeout=4.0, max_attempts=2, deadline_seconds=120.0))
+        elapsed = time.monotonic() - started
+    assert len(fake.requests) == 2
+    whole_feed = 2.0 * len(good.encode())
+    assert whole_feed > 4000  # the feed alone would hold one request for over an hour
+    assert sum(trickled) < 2 * (120 + 30)  # each request was cut off near its deadline
+    assert elapsed < 5
+
+
+def test_a_slow_feed_within_the_deadline_is_read_whole(clock):
+    good = feed(entries(3), 3, 0, 3)
+    with FakeArxiv(entries(3)) as fake:
+        fake.rule = lambda req: trickle(good, lambda s: setattr(clock, "now", clock.now + s),
+                                        every=0.01, real_delay=0)
+        out, pages = collect(source(fake, clock, read_timeout=4.0, deadline_seconds=120.0))
+    assert len(pages[0][0].papers) == 3 and out.incomplete is None and len(fake.requests) == 1
+
+
+def test_headers_trickled_in_real_time_are_cut_by_the_watchdog():
+    """Nothing of the body ever arrives (the status line and headers trickle): the
+    wall-clock watchdog shuts the socket at the deadline (1 s here, for real)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nX-Slow: " + b"x" * 500:
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:
+                break
+            if stop.wait(0.1):
+                break
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    src = ArxivSource(api_url=f"http://127.0.0.1:{listener.getsockname()[1]}/api/query", max_attempts=1,
+                      connect_timeout=2.0, read_timeout=4.0, deadline_seconds=1.0, timing=Timing())
+    started = time.monotonic()
+    try:
+        with pytest.raises(Unavailable, match=r"deadline_seconds, 1 s\) after 1 attempts"):
+            src.fetch_page("cat:cs.LG")
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+    assert 0.9 <= elapsed < 2.5

@@ -1,6 +1,7 @@
 """The GitHub crawler against the fake GitHub API: figures, ETags, RELIABILITY cases 10-17."""
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
@@ -318,9 +319,59 @@ def test_case16_long_text_readme_is_capped(gh):
 
 def test_body_cap_protects_memory(gh):
     gh.add(busy_repo())
-    gh.fault(r"/readme$", lambda: Response(200, b'{"content": "' + b"A" * 3_000_000 + b'"}'))
+    gh.fault(r"/stats/commit_activity$", lambda: Response(200, b'[{"total": "' + b"A" * 3_000_000 + b'"}]'))
     r = fetch_repo(client(gh, max_body=1_000_000), "org/engine", now=NOW)
-    assert r.readme is None and "readme" in r.unknown
+    assert r.stats.commits_90d is None and r.unknown == ["commits_90d"]
+    assert "body larger than 1000000 bytes" in r.error
+
+
+class _CountingReads:
+    """Counts the body bytes the client takes off the socket (the HTTP boundary)."""
+
+    def __init__(self, monkeypatch):
+        import urllib3
+
+        self.total = 0
+        original = urllib3.response.HTTPResponse.read
+
+        def read(resp, amt=None, *args, **kwargs):
+            data = original(resp, amt, *args, **kwargs)
+            self.total += len(data or b"")
+            return data
+
+        monkeypatch.setattr(urllib3.response.HTTPResponse, "read", read)
+
+
+def test_case16_readme_over_8_mb_is_capped_not_dropped(gh, monkeypatch):
+    """9 MB of README (past the 8 MB body cap, and past the 1 MB GitHub puts in JSON): the
+    first readme_max_bytes are kept, and no more than that is ever read off the socket."""
+    big = ("# Huge engine\n\n" + "Install with pip install huge.\n" * 300_000).encode()
+    assert len(big) > 8_000_000
+    gh.add(busy_repo(readme=big))
+    reads = _CountingReads(monkeypatch)
+    cache = MemCache()
+    before = reads.total
+    r = fetch_repo(client(gh, cache=cache), "org/engine", now=NOW, readme_max_bytes=262144)
+    readme_bytes = reads.total - before
+
+    assert "readme" not in r.unknown and r.readme is not None
+    assert r.readme.truncated and r.readme.size == len(big) and not r.readme.binary
+    assert r.readme.text.encode() == big[:262144]
+    assert 262144 <= readme_bytes < 262144 + 100_000  # the other figures' JSON is small; never the 9 MB
+    readme_request = [q for q in gh.requests if q.path.endswith("/readme")][-1]
+    assert readme_request.headers["accept"] == "application/vnd.github.raw+json"
+
+    again = fetch_repo(client(gh, cache=cache), "org/engine", now=NOW, readme_max_bytes=262144)
+    assert again.readme == r.readme  # answered 304 from the stored ETag, the capped bytes reused
+    assert gh.requests[-1].headers.get("if-none-match")
+
+
+def test_readme_under_the_cap_is_whole_with_its_size(gh):
+    gh.add(busy_repo(readme=b"# Small\n\nhello\n"))
+    r = fetch_repo(client(gh), "org/engine", now=NOW, readme_max_bytes=15)  # exactly the cap
+    assert (r.readme.text, r.readme.size, r.readme.truncated) == ("# Small\n\nhello\n", 15, False)
+    r = fetch_repo(client(gh), "org/engine", now=NOW, readme_max_bytes=14)
+    assert (r.readme.text, r.readme.size, r.readme.truncated) == ("# Small\n\nhello", 15, True)
 
 
 def test_case17_foreign_pagination_link_is_not_followed():
@@ -395,3 +446,18 @@ def test_count_trick_uses_the_last_page_number(gh):
     assert fetch_repo(c, "org/engine", now=NOW).stats.contributors == 250
     q = next(q for q in gh.requests if q.path.endswith("/contributors"))
     assert q.query["per_page"] == ["1"]
+
+
+def test_readme_cached_in_the_old_json_form_is_asked_afresh(gh):
+    """A cache row written by the JSON form of /readme (an older curator) is not used for the
+    raw request: no If-None-Match from it, and the fresh raw bytes replace it."""
+    gh.add(busy_repo(readme=b"# Fresh\n"))
+    cache = MemCache()
+    url = "/repos/org/engine/readme"
+    cache.put(url, 'W/"old-json-etag"', json.dumps({"data": {"content": "IyBPbGQK", "encoding": "base64"},
+                                                    "link": None}))
+    r = fetch_repo(client(gh, cache=cache), "org/engine", now=NOW)
+    assert r.readme.text == "# Fresh\n"
+    asked = [q for q in gh.requests if q.path == url][-1]
+    assert "if-none-match" not in asked.headers
+    assert "raw" in json.loads(cache.entries[url][1])

@@ -130,6 +130,25 @@ def test_case2_source_down_fails_with_exit_1_and_deletes_nothing(env, capsys):
     assert open_db(env["db"])["papers"].count == 12 and runs(env)[-1]["status"] == "failed"
 
 
+def test_a_trickling_server_is_cut_off_by_the_deadline_setting(env, capsys):
+    """One byte every 2 s (on the injected clock): each request ends at arxiv.deadline_seconds,
+    the crawl fails (exit 1) with one line, and what was stored stays."""
+    from tests.fakes.arxiv import trickle
+
+    with open(env["cfg"], "a") as fh:
+        fh.write("deadline_seconds = 60\n")
+    with FakeArxiv(recent(3)) as fake:
+        assert run(env, fake) == 0
+        capsys.readouterr()
+        started = env["clock"].now
+        fake.rule = lambda req: trickle(fake.answer(req).encoded().decode(), env["clock"].sleep)
+        assert run(env, fake) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no complete answer within deadline_seconds, 60 s" in err
+    assert env["clock"].now - started < 2 * (60 + 30) + 60  # two cut-off attempts and one back-off
+    assert open_db(env["db"])["papers"].count == 3 and runs(env)[-1]["status"] == "failed"
+
+
 def test_resume_after_a_crawl_killed_half_way(env):
     papers = recent(15)
     with FakeArxiv(papers) as fake:

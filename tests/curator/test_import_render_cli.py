@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from curator.cli import main
+from reports import regions
 from tests.db.test_catalogue import TABLES
 
 
@@ -128,3 +129,57 @@ def test_render_records_runs(tmp_path, fixtures):
     assert [(c, s) for c, s, _ in rows] == [("render", "ok"), ("render --check", "ok")]
     counts = json.loads(rows[0][2])
     assert counts["changed"] == 1 and counts["regions_inserted"] >= 11  # more when other modules register
+
+
+LICENSE_EXAMPLE = """## License
+
+MIT. To keep a generated table in your own list, mark it like this:
+
+```markdown
+<!-- curator:begin comparison -->
+<!-- curator:end comparison -->
+```
+
+or, indented:
+
+    <!-- curator:begin comparison -->
+    <!-- curator:end comparison -->
+
+Inline, `<!-- curator:begin comparison -->` is just text too.
+"""
+
+
+def test_markers_in_code_blocks_are_a_maintainers_example(tmp_path, fixtures, capsys):
+    """A marker example in a fenced block, an indented block and a code span under License:
+    the comparison table goes under its own heading, the example stays byte for byte, and
+    after the first render (a real comparison region now exists) nothing "appears twice"."""
+    text = (fixtures / "seed-list.md").read_text()
+    text = text[:text.index("## License")] + LICENSE_EXAMPLE
+    lst = tmp_path / "README.md"
+    lst.write_text(text)
+    assert run(tmp_path, "import-list", str(lst)) == 0
+
+    assert run(tmp_path, "render", str(lst)) == 0
+    rendered = lst.read_text()
+    assert rendered.endswith(LICENSE_EXAMPLE)  # the example is untouched, nothing rendered into it
+    comparison = rendered.index("## Comparison Table")
+    assert comparison < rendered.index("<!-- curator:begin comparison -->") < rendered.index("## Future Directions")
+    assert rendered.count("<!-- curator:begin comparison -->") == 4  # three in the example, one real
+    real = [m for m in regions.find_regions(rendered) if m.name == "comparison"]
+    above = [ln for ln in rendered.split("\n")[:real[0].begin] if ln.startswith("## ")]
+    assert len(real) == 1 and above[-1] == "## Comparison Table"
+    assert run(tmp_path, "render", str(lst)) == 0  # no "region comparison appears twice"
+    assert run(tmp_path, "import-list", str(lst)) == 0
+    assert lst.read_text() == rendered
+    err = capsys.readouterr().err
+    assert "appears twice" not in err and "error" not in err
+
+
+def test_a_region_that_would_land_in_an_open_fence_is_refused(tmp_path, capsys):
+    lst = tmp_path / "README.md"
+    raw = (b"# L\n\n## Optimization Techniques\n\n## Comparison Table\n\n```\nan example never closed\n")
+    lst.write_bytes(raw)
+    assert run(tmp_path, "render", str(lst)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "would land inside a code block" in err
+    assert lst.read_bytes() == raw

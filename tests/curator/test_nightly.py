@@ -156,3 +156,46 @@ def test_without_list_the_target_list_is_read_from_github(tmp_path):
         missing = merge({"list": {"repo": "owner/awesome", "path": "nope.md"}})
         with pytest.raises(RunFailed, match="cannot read owner/awesome/nope.md@main: GitHub answered 404"):
             pipeline.fetch_list(missing, tmp_path, GitHubAccess(fake.server.url, "t0ken"))
+
+
+def test_no_pr_then_pr_with_a_fresh_token_as_the_workflow_runs_them(workdir, fixtures, capsys, monkeypatch):
+    """The nightly job: `nightly --no-pr` (crawl to render; arXiv down tonight), then a token
+    minted for `pr` alone. The first `pr` runs with a token that expired meanwhile: one line,
+    exit 1, nothing written; with the fresh token it opens the PR naming tonight's failure."""
+    from db import open_db
+    from tests.fakes.github_git import FakeGitHub
+
+    settings = CONFIG.replace("[list]\n", '[list]\nrepo = "owner/awesome"\n')
+    settings += "[pr]\nseconds_between_requests = 0.0\nseconds_between_writes = 0.0\n"
+    (workdir / "curator.toml").write_text(settings, encoding="utf-8")
+    down = FakeServer(lambda req: Response(503, "Service Unavailable", {"Retry-After": "0"}))
+    with down:
+        monkeypatch.setenv("CURATOR_ARXIV_API_URL", down.url + "/api/query")
+        code = main(["--db", "c.db", "nightly", "--list", "seed-list.md", "--no-pr"])
+    err = capsys.readouterr().err
+    assert code == 1 and "nightly [8/8] render: ok" in err and "pr" not in [r["command"] for r in _runs("c.db")]
+
+    repo = FakeGitHub("owner/awesome", {"seed-list.md": (fixtures / "seed-list.md").read_text()}, token="ghs_fresh")
+    with repo.server:
+        monkeypatch.setenv("CURATOR_GITHUB_API_URL", repo.server.url)
+        monkeypatch.setenv("GITHUB_TOKEN", "ghs_mintedAtTheStartOfTheNight")
+        assert main(["--db", "c.db", "pr"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("curator: failed: GitHub refused GITHUB_TOKEN (401 Bad credentials): it has expired")
+        assert repo.writes() == [] and "ghs_minted" not in err
+
+        monkeypatch.setenv("GITHUB_TOKEN", "ghs_fresh")
+        assert main(["--db", "c.db", "pr"]) == 0
+    assert "opened pull request 1 on branch curator/update" in capsys.readouterr().out
+    body = repo.pulls[1].body
+    assert "- **crawl arxiv** (failed): " in body and "503" in body
+    statuses = [(r["command"], r["status"]) for r in _runs(workdir / "c.db") if r["command"] in ("pr", "nightly")]
+    assert statuses == [("nightly", "failed"), ("pr", "failed"), ("pr", "ok")]
+    assert open_db("c.db").execute("SELECT COUNT(*) FROM pull_requests").fetchone() == (1,)
+
+
+def test_no_pr_and_dry_run_exclude_each_other(workdir, capsys):
+    assert main(["--db", "c.db", "nightly", "--list", "seed-list.md", "--no-pr", "--dry-run"]) == 2
+    assert capsys.readouterr().err == ("curator: error: --no-pr and --dry-run exclude each other "
+                                       "(--dry-run makes the pr step a dry run)\n")
+    assert not (workdir / "c.db").exists()

@@ -90,7 +90,9 @@ def test_unchanged_list_says_so(env, capsys):
     db.conn.close()
     assert main([*env["args"], "pr"]) == 0
     assert capsys.readouterr().out.strip() == "list unchanged: no commit, no pull request"
-    assert [r.method for r in env["fake"].server.requests] == ["GET", "GET", "GET"]
+    # the token check (a read and three empty-bodied probes), then three reads; nothing changed
+    assert [r.method for r in env["fake"].server.requests] == ["GET", "POST", "POST", "POST", "GET", "GET", "GET"]
+    assert all(r.json() in (None, {}) for r in env["fake"].server.requests)
 
 
 def test_rejected_token_fails_without_leaking_it(env, monkeypatch, capsys):
@@ -98,6 +100,9 @@ def test_rejected_token_fails_without_leaking_it(env, monkeypatch, capsys):
     assert main([*env["args"], "pr"]) == 1
     err = capsys.readouterr().err
     assert "401" in err and "ghp_wrongsecret42" not in err and err.count("\n") == 1
+    assert err.startswith("curator: failed: GitHub refused GITHUB_TOKEN (401 Bad credentials): it has expired or "
+                          "was revoked")
+    assert [(r.method, r.path) for r in env["fake"].server.requests] == [("GET", f"/repos/{REPO}")]
     db = open_db(env["args"][1])
     (status, error), = db.execute("SELECT status, error FROM runs WHERE command = 'pr'").fetchall()
     assert status == "failed" and "Bad credentials" in error and "wrongsecret" not in error
@@ -119,3 +124,36 @@ def test_the_pull_request_names_tonights_failed_steps(env, capsys):
     body = env["fake"].pulls[1].body
     assert "- **crawl arxiv** (failed): arXiv answered 503 @&#8203;octocat" in body
     assert "**score**" not in body and "nights ago" not in body and "1 step failed" in body
+
+
+def test_token_without_a_write_permission_fails_before_any_write(env, capsys):
+    env["fake"].permissions = {"contents"}
+    assert main([*env["args"], "pr"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lacks the 'pull_requests: write' permission" in err and TOKEN not in err
+    assert env["fake"].writes() == [("POST", f"/repos/{REPO}/git/refs"), ("POST", f"/repos/{REPO}/pulls")]
+    assert env["fake"].refs.keys() == {"main"} and env["fake"].pulls == {}  # the probes created nothing
+    db = open_db(env["args"][1])
+    assert [tuple(r) for r in db.execute("SELECT status FROM runs WHERE command = 'pr'")] == [("failed",)]
+    assert db.execute("SELECT COUNT(*) FROM pull_requests").fetchone() == (0,)
+
+
+def test_bot_branch_on_the_default_branch_exits_2_and_writes_nothing(env, capsys):
+    cfg = env["tmp"] / "curator.toml"
+    cfg.write_text(f'[list]\nrepo = "{REPO}"\nbranch = "develop"\n[pr]\nbranch = "main"\n'
+                   'seconds_between_requests = 0.0\nseconds_between_writes = 0.0\n')
+    env["fake"].refs["develop"] = env["fake"].refs["main"]
+    head = env["fake"].refs["main"]
+    assert main([*env["args"], "pr"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"curator: error: pr.branch: 'main' is the default branch of {REPO}; curator never commits "
+                   "to it (set pr.branch to a branch of its own). Nothing was written\n")
+    assert env["fake"].refs["main"] == head and env["fake"].pulls == {}
+
+
+def test_bot_branch_equal_to_the_list_branch_is_refused_at_load(env, capsys):
+    cfg = env["tmp"] / "curator.toml"
+    cfg.write_text(f'[list]\nrepo = "{REPO}"\n[pr]\nbranch = "main"\n')
+    assert main([*env["args"], "pr"]) == 2
+    assert capsys.readouterr().err.startswith("curator: error: pr.branch: must differ from list.branch ('main')")
+    assert env["fake"].server.requests == []

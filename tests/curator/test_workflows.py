@@ -171,3 +171,22 @@ def test_lock_pins_every_dependency_with_hashes():
         assert entries[name.lower()][0] == version, name
     assert entries["torch"][0] == "2.13.0"
     assert "setuptools" in entries  # --no-build-isolation install of the project itself
+
+
+def test_the_pull_request_gets_a_token_minted_right_before_it():
+    """An App token lives one hour and the job may run 90 minutes: `curator nightly --no-pr`
+    first, then a token minted for `curator pr` alone, in the step right before it."""
+    steps = _load(ROOT / ".github" / "workflows" / "nightly.yml")["jobs"]["run"]["steps"]
+    ids = [step.get("id") for step in steps]
+    night, mint, pr = ids.index("nightly"), ids.index("pr-token"), ids.index("pr")
+    assert night < mint == pr - 1
+    assert "args=(--no-pr)" in steps[night]["run"] and "curator nightly" in steps[night]["run"]
+    assert "curator pr\n" in steps[pr]["run"] and "curator nightly" not in steps[pr]["run"]
+    assert steps[pr]["env"]["GITHUB_TOKEN"].startswith("${{ steps.pr-token.outputs.token ||")
+    assert steps[mint]["uses"].startswith("actions/create-github-app-token@")
+    granted = {k: v for k, v in steps[mint]["with"].items() if k.startswith("permission-")}
+    assert granted == {"permission-contents": "write", "permission-pull-requests": "write",
+                       "permission-issues": "write"}
+    crawl = steps[ids.index("crawl-token")]
+    assert {k: v for k, v in crawl["with"].items() if k.startswith("permission-")} == {"permission-contents": "read"}
+    assert "inputs.dry-run != true" in steps[pr]["if"] and "inputs.dry-run != true" in steps[mint]["if"]

@@ -126,6 +126,27 @@ def error_400(message: str) -> Response:
     return atom(body, 400)
 
 
+def trickle(body: str, advance: Callable[[float], None] | None = None, *, every: float = 2.0,
+            real_delay: float = 0.002) -> Response:
+    """A good feed sent one byte at a time, "one byte every ``every`` seconds".
+
+    With ``advance`` (a fake clock's ``sleep``) the server moves that clock by
+    ``every`` per byte and waits only ``real_delay`` of real time, so a 2-hour
+    trickle takes a fraction of a second; without it, it waits ``every`` for real.
+    The response is streamed with no Content-Length, as a slow server would.
+    """
+    data = body.encode("utf-8")
+
+    def chunks():
+        for i in range(len(data)):
+            if advance is not None:
+                advance(every)
+            yield data[i:i + 1]
+
+    return Response(200, b"", {"Content-Type": ATOM_TYPE}, chunks=chunks(),
+                    chunk_delay=real_delay if advance is not None else every)
+
+
 def maintenance_page() -> Response:
     return Response(200, "<!DOCTYPE html><html><head><title>arXiv is down for maintenance</title></head>"
                          "<body><h1>We are upgrading arXiv</h1></body></html>", {"Content-Type": "text/html"})

@@ -273,7 +273,7 @@ class FakeGitHub:
                 return self.error(404, "Not Found")()
             return self._page(req, [self._comment(repo, issue, k) for k in range(len(issue.comments))])
         if rest == "/readme":
-            return self._readme(repo)
+            return self._readme(repo, req.headers.get("accept", ""))
         if rest.startswith(("/branches/", "/git/")):
             return self._git(req, repo, rest)
         if rest.startswith("/stats/"):
@@ -344,12 +344,19 @@ class FakeGitHub:
             items.sort(key=lambda c: c["id"])
         return items
 
-    def _readme(self, repo: FakeRepo) -> Response:
+    def _readme(self, repo: FakeRepo, accept: str) -> Response:
+        """The raw media type gives the file's bytes (GitHub serves up to 100 MB so); the
+        JSON form carries base64 content only up to 1 MB (past it: "" and encoding "none")."""
         if repo.readme is None:
             return self.error(404, "Not Found")()
+        if "application/vnd.github.raw" in accept:
+            return Response(200, repo.readme, {"Content-Type": "application/vnd.github.raw; charset=utf-8"})
         b64 = base64.b64encode(repo.readme).decode()
         content = "\n".join(b64[i:i + 60] for i in range(0, len(b64), 60)) + "\n"
-        return Response(200, {"type": "file", "encoding": "base64", "size": len(repo.readme),
+        encoding = "base64"
+        if len(repo.readme) > 1_000_000:
+            content, encoding = "", "none"
+        return Response(200, {"type": "file", "encoding": encoding, "size": len(repo.readme),
                               "name": "README.md", "path": "README.md", "content": content,
                               "sha": hashlib.sha1(repo.readme).hexdigest(),
                               "url": f"{self.url}/repos/{repo.full_name}/contents/README.md"})

@@ -2,9 +2,17 @@
 
 Speaks what PyGithub sends and expects back: the authenticated user, the
 repository, file contents (GET/PUT with blob shas), git refs (GET/POST/PATCH),
-compare, pulls (list/create/get/patch), issue labels and comments. Responses
-have GitHub's JSON shapes, rate-limit headers and error bodies. Commits form a
-real parent graph so "compare" and fast-forward checks behave like GitHub.
+compare, pulls (list/create/get/patch), issue labels and comments, repository
+labels. Responses have GitHub's JSON shapes, rate-limit headers and error
+bodies. Commits form a real parent graph so "compare" and fast-forward checks
+behave like GitHub.
+
+The token is a fine-grained one: ``permissions`` holds the write permissions it
+was given; a write without its permission gets GitHub's 403 with the
+``x-accepted-github-permissions`` header, checked before the request body (an
+empty body to an allowed endpoint is a 422). ``expires_at`` adds the
+``github-authentication-token-expiration`` header to every answer; a token that
+is no longer ``token`` (``fake.token = ...``) gets 401, as an expired one does.
 
 Test helpers: :meth:`FakeGitHub.push` (someone commits to a branch),
 :meth:`merge` and :meth:`close` (a maintainer decides), :meth:`text`.
@@ -17,6 +25,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -49,14 +58,31 @@ class Pull:
     comments: list[str] = field(default_factory=list)
 
 
+WRITE_PERMISSIONS = ("contents", "pull_requests", "issues")
+# write routes -> the permissions GitHub accepts for them (any one will do)
+_NEEDS = [
+    ("PUT", r"/contents/.+", ("contents",)),
+    ("POST", r"/git/refs", ("contents",)),
+    ("PATCH", r"/git/refs/heads/.+", ("contents",)),
+    ("POST", r"/pulls", ("pull_requests",)),
+    ("PATCH", r"/pulls/\d+", ("pull_requests",)),
+    ("POST", r"/issues/\d+/labels", ("issues", "pull_requests")),
+    ("POST", r"/issues/\d+/comments", ("issues", "pull_requests")),
+    ("POST", r"/labels", ("issues", "pull_requests")),
+]
+
+
 def blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 class FakeGitHub:
     def __init__(self, full_name: str, files: dict[str, str], token: str = "test-token",
-                 bot: str = "curator-bot", default_branch: str = "main", app_token: bool = False):
+                 bot: str = "curator-bot", default_branch: str = "main", app_token: bool = False,
+                 permissions: set[str] | None = None, expires_at: datetime | None = None):
         self.owner, self.name = full_name.split("/")
+        self.permissions = set(WRITE_PERMISSIONS) if permissions is None else set(permissions)
+        self.expires_at = expires_at
         self.full_name = full_name
         self.token = token
         self.bot = bot
@@ -149,6 +175,12 @@ class FakeGitHub:
         for method, pattern, fn in self._routes():
             m = re.fullmatch(pattern, rest)
             if m and req.method == method:
+                needs = next((any_of for verb, pat, any_of in _NEEDS if verb == method and re.fullmatch(pat, rest)),
+                             None)
+                if needs and not self.permissions & set(needs):
+                    resp = self._error(403, "Resource not accessible by personal access token")
+                    resp.headers["x-accepted-github-permissions"] = "; ".join(f"{n}=write" for n in needs)
+                    return resp
                 return fn(req, *m.groups())
         return self._error(404, "Not Found")
 
@@ -167,11 +199,15 @@ class FakeGitHub:
             ("PATCH", r"/pulls/(\d+)", self._patch_pull),
             ("POST", r"/issues/(\d+)/labels", self._add_labels),
             ("POST", r"/issues/(\d+)/comments", self._add_comment),
+            ("POST", r"/labels", self._create_label),
         ]
 
     def _ok(self, body: Any, status: int = 200) -> Response:
-        return Response(status, body, {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4990",
-                                       "X-RateLimit-Reset": "1782876000", "X-RateLimit-Resource": "core"})
+        headers = {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4990",
+                   "X-RateLimit-Reset": "1782876000", "X-RateLimit-Resource": "core"}
+        if self.expires_at is not None:
+            headers["github-authentication-token-expiration"] = self.expires_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return Response(status, body, headers)
 
     def _error(self, status: int, message: str, errors: list | None = None) -> Response:
         body: dict[str, Any] = {"message": message, "documentation_url": DOCS, "status": str(status)}
@@ -365,6 +401,12 @@ class FakeGitHub:
             if name not in pr.labels:
                 pr.labels.append(name)
         return self._ok([{"id": i, "name": name, "color": "ededed"} for i, name in enumerate(pr.labels)])
+
+    def _create_label(self, req: Request) -> Response:
+        body = req.json() if req.body else None
+        if not isinstance(body, dict) or not body.get("name"):
+            return self._error(422, "Invalid request.\n\n\"name\" wasn't supplied.")
+        return self._ok({"id": next(self._ids), "name": body["name"], "color": body.get("color", "ededed")}, 201)
 
     def _add_comment(self, req: Request, n: str) -> Response:
         pr = self.pulls.get(int(n))

@@ -12,7 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -42,7 +42,7 @@ class Response:
     body: bytes | str | dict | list = b""
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False
-    chunks: list[bytes] | None = None  # streamed with a flush between chunks
+    chunks: Iterable[bytes] | None = None  # a list or a generator, streamed with a flush between chunks
     chunk_delay: float = 0.0
 
     def encoded(self) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -71,6 +72,15 @@ def calls(fake, start=0):
     return [(r.method, r.path) for r in fake.server.requests[start:]]
 
 
+def changes(fake, start=0):
+    """The requests that change something: not GETs, not the token check's empty-bodied probes."""
+    return [(r.method, r.path) for r in fake.server.requests[start:] if r.method != "GET" and r.json() != {}]
+
+
+# the token check every run starts with: read the repository, then probe each write permission
+CHECK = [("GET", PREFIX), ("POST", f"{PREFIX}/git/refs"), ("POST", f"{PREFIX}/pulls"), ("POST", f"{PREFIX}/labels")]
+
+
 def test_first_run_opens_one_pr_with_exact_requests(mem_db, fake):
     add_paper(mem_db, "2606.00001", "Prefix caching at scale")
     main_sha = fake.refs["main"]
@@ -79,6 +89,7 @@ def test_first_run_opens_one_pr_with_exact_requests(mem_db, fake):
 
     assert (out.action, out.pr_number, out.branch) == ("opened", 1, BRANCH)
     assert calls(fake) == [
+        *CHECK,
         ("GET", "/user"),
         ("GET", PREFIX),
         ("GET", f"{PREFIX}/contents/README.md"),
@@ -89,8 +100,9 @@ def test_first_run_opens_one_pr_with_exact_requests(mem_db, fake):
         ("POST", f"{PREFIX}/pulls"),
         ("POST", f"{PREFIX}/issues/1/labels"),
     ]
-    reqs = fake.server.requests
-    assert all(r.headers["authorization"] == f"token {TOKEN}" for r in reqs)
+    assert [r.json() for r in fake.server.requests[1:4]] == [{}, {}, {}]  # probes: nothing created
+    reqs = fake.server.requests[len(CHECK):]
+    assert all(r.headers["authorization"] == f"token {TOKEN}" for r in fake.server.requests)
     assert reqs[2].param("ref") == "main"
     assert reqs[5].json() == {"ref": f"refs/heads/{BRANCH}", "sha": main_sha}
     put = reqs[6].json()
@@ -118,7 +130,7 @@ def test_second_run_changes_nothing(mem_db, fake):
 
     assert out.action == "up_to_date" and out.commit == ""
     assert fake.refs[BRANCH] == head
-    assert [c for c in calls(fake, start) if c[0] != "GET"] == []
+    assert changes(fake, start) == []
     assert len(fake.pulls) == 1 and fake.pulls[1].state == "open"
 
 
@@ -131,7 +143,7 @@ def test_new_paper_updates_the_same_pr(mem_db, fake):
     out = publish(mem_db, fake)
 
     assert out.action == "updated" and out.pr_number == 1
-    assert [c for c in calls(fake, start) if c[0] != "GET"] == [
+    assert changes(fake, start) == [
         ("PUT", f"{PREFIX}/contents/README.md"), ("PATCH", f"{PREFIX}/pulls/1")]
     assert len(fake.pulls) == 1
     assert "2606.00002" in fake.text(BRANCH, "README.md") and "2 new papers" in fake.pulls[1].title
@@ -142,7 +154,7 @@ def test_unchanged_list_means_no_commit_and_no_pr(mem_db, fake):
     out = publish(mem_db, fake)
 
     assert out.action == "unchanged"
-    assert calls(fake) == [("GET", "/user"), ("GET", PREFIX), ("GET", f"{PREFIX}/contents/README.md")]
+    assert calls(fake) == [*CHECK, ("GET", "/user"), ("GET", PREFIX), ("GET", f"{PREFIX}/contents/README.md")]
     assert fake.pulls == {} and BRANCH not in fake.refs
 
 
@@ -160,7 +172,7 @@ def test_maintainer_commit_is_not_overwritten_comment_mode(mem_db, fake):
     assert fake.refs[BRANCH] == maintainer_head
     assert fake.text(BRANCH, "README.md") == edited
     assert len(fake.pulls) == 1 and len(fake.pulls[1].comments) == 1  # said once, not every night
-    assert "not overwritten" in fake.pulls[1].comments[0]
+    assert "was not changed" in fake.pulls[1].comments[0] and f"`{BRANCH}-2`" in fake.pulls[1].comments[0]
     assert ("PATCH", f"{PREFIX}/git/refs/heads/{BRANCH}") not in calls(fake)
 
 
@@ -239,7 +251,7 @@ def test_chart_is_committed_beside_the_list(mem_db, fake):
     publish(mem_db, fake)
 
     assert svg.startswith("<?xml")
-    assert [c for c in calls(fake, start) if c[0] != "GET"] == []
+    assert changes(fake, start) == []
 
 
 def test_token_never_appears_in_errors(mem_db, fake):
@@ -264,7 +276,7 @@ def test_branch_behind_base_is_rebuilt_on_the_new_base(mem_db, fake):
     out = publish(mem_db, fake)
 
     assert out.action == "updated" and out.pr_number == 1 and len(fake.pulls) == 1
-    writes = [c for c in calls(fake, start) if c[0] != "GET"]
+    writes = changes(fake, start)
     assert writes == [("PATCH", f"{PREFIX}/git/refs/heads/{BRANCH}"), ("PUT", f"{PREFIX}/contents/README.md")]
     patch = next(r for r in fake.server.requests[start:] if r.method == "PATCH").json()
     assert patch["force"] is True
@@ -299,7 +311,7 @@ def test_app_token_without_user_endpoint_uses_the_pr_author_as_bot(mem_db):
         fake.push(BRANCH, "README.md", "# mine\n", login="alice")
         add_paper(mem_db, "2606.00003", "Third")
         assert publish(mem_db, fake).action == "held"
-    assert fake.server.requests[0].path == "/user"
+    assert calls(fake)[:len(CHECK) + 1] == [*CHECK, ("GET", "/user")]
 
 
 def test_configured_bot_login_skips_the_user_endpoint(mem_db, fake):
@@ -312,4 +324,135 @@ def test_missing_list_file_is_bad_input(mem_db, fake):
     with pytest.raises(BadInput, match="no docs/LIST.md on branch main of owner/list"):
         publish(mem_db, fake, merge({"list": {"repo": REPO, "path": "docs/LIST.md"},
                                      "pr": {"seconds_between_requests": 0.0, "seconds_between_writes": 0.0}}))
-    assert [r.method for r in fake.server.requests] == ["GET", "GET", "GET"]
+    assert changes(fake) == [] and calls(fake)[len(CHECK):] == [
+        ("GET", "/user"), ("GET", PREFIX), ("GET", f"{PREFIX}/contents/docs/LIST.md")]
+
+
+# --- the token is checked before any write ---------------------------------------------------
+
+def test_expired_token_fails_before_any_write(mem_db, fake):
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    client = github_api(make_config(), GitHubAccess(fake.server.url, "ghs_expiredAppToken123"), writes=True)
+    with pytest.raises(RunFailed, match=r"^GitHub refused GITHUB_TOKEN \(401 Bad credentials\): it has expired or "
+                                        r"was revoked; mint the token right before `curator pr`"):
+        Publisher(client, mem_db, make_config()).run()
+    assert calls(fake) == [("GET", PREFIX)]
+    assert mem_db.execute("SELECT COUNT(*) FROM pull_requests").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("left, ok", [(timedelta(minutes=2), False), (timedelta(seconds=-30), False),
+                                      (timedelta(minutes=50), True)])
+def test_token_expiring_too_soon_is_refused_by_its_header(mem_db, fake, left, ok):
+    now = datetime(2026, 7, 1, 4, 10, tzinfo=timezone.utc)
+    fake.expires_at = (now + left).replace(tzinfo=None)
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    config = make_config()
+    client = github_api(config, GitHubAccess(fake.server.url, TOKEN), writes=True)
+    try:
+        publisher = Publisher(client, mem_db, config, now=lambda: now)
+        if ok:
+            assert publisher.run().action == "opened"
+            return
+        with pytest.raises(RunFailed, match=r"^GITHUB_TOKEN (expires in 120 s|has expired) \(at 2026-07-01 04:(12|09)"):
+            publisher.run()
+        assert calls(fake) == [("GET", PREFIX)] and fake.pulls == {}
+    finally:
+        fake.expires_at = None
+
+
+@pytest.mark.parametrize("granted, missing, accepted", [
+    ({"pull_requests", "issues"}, "contents: write", "contents=write"),
+    ({"contents"}, "pull_requests: write", "pull_requests=write"),
+    (set(), "contents: write", "contents=write"),
+])
+def test_token_missing_a_permission_fails_before_any_write(mem_db, fake, granted, missing, accepted):
+    fake.permissions = granted
+    try:
+        add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+        with pytest.raises(RunFailed) as info:
+            publish(mem_db, fake)
+    finally:
+        fake.permissions = {"contents", "pull_requests", "issues"}
+    message = str(info.value)
+    assert message.startswith(f"GITHUB_TOKEN lacks the '{missing}' permission on {REPO}")
+    assert f"GitHub accepts {accepted}" in message and message.endswith("Nothing was written")
+    assert changes(fake) == [] and BRANCH not in fake.refs and fake.pulls == {}
+    assert TOKEN not in message
+
+
+def test_labels_probe_names_issues_write(mem_db, fake):
+    """A token with contents and pull requests but neither issues nor pull requests for labels:
+    the labels endpoint answers 403 and the check names issues: write."""
+    import tests.fakes.github_git as fake_module
+
+    old = list(fake_module._NEEDS)
+    fake_module._NEEDS[:] = [(v, p, ("issues",)) if p == r"/labels" else (v, p, n) for v, p, n in old]
+    fake.permissions = {"contents", "pull_requests"}
+    try:
+        with pytest.raises(RunFailed, match=r"lacks the 'issues: write' permission on owner/list, needed to label"):
+            publish(mem_db, fake)
+    finally:
+        fake_module._NEEDS[:] = old
+        fake.permissions = {"contents", "pull_requests", "issues"}
+    assert changes(fake) == []
+
+
+# --- never the default branch ------------------------------------------------------------------
+
+def test_bot_branch_that_is_the_default_branch_is_refused_at_run_time(mem_db, fake):
+    """list.branch is `develop`, pr.branch is `main`: the settings accept it (they differ),
+    but `main` is the repository's default branch, so nothing is written to it."""
+    fake.refs["develop"] = fake.refs["main"]
+    main_head = fake.refs["main"]
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    config = merge({"list": {"repo": REPO, "branch": "develop"},
+                    "pr": {"branch": "main", "seconds_between_requests": 0.0, "seconds_between_writes": 0.0}})
+    with pytest.raises(BadInput, match=r"^pr.branch: 'main' is the default branch of owner/list; curator never commits"):
+        publish(mem_db, fake, config)
+    assert fake.refs["main"] == main_head and changes(fake) == [] and fake.pulls == {}
+
+
+# --- a closed pull request's branch with someone else's commits is never reset -------------------
+
+@pytest.mark.parametrize("mode", ["comment", "new_branch"])
+def test_closed_pr_branch_with_a_maintainers_commit_is_left_alone(mem_db, fake, mode):
+    config = make_config(on_maintainer_edit=mode)
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+    publish(mem_db, fake, config)
+    edited = fake.text(BRANCH, "README.md").replace("Be nice.", "Be very nice.")
+    maintainer_head = fake.push(BRANCH, "README.md", edited, login="alice")
+    fake.close(1)
+    add_paper(mem_db, "2606.00002", "Another cache paper")
+    start = len(fake.server.requests)
+
+    out = publish(mem_db, fake, config)
+    again = publish(mem_db, fake, config)
+
+    assert fake.refs[BRANCH] == maintainer_head and fake.text(BRANCH, "README.md") == edited
+    assert ("PATCH", f"{PREFIX}/git/refs/heads/{BRANCH}") not in calls(fake, start)
+    assert (out.action, out.branch, out.pr_number) == ("opened", f"{BRANCH}-2", 2)
+    assert fake.pulls[2].head == f"{BRANCH}-2" and "2606.00002" in fake.text(f"{BRANCH}-2", "README.md")
+    assert any(f"branch {BRANCH} has commits curator did not make and no open pull request" in n for n in out.notes)
+    assert (again.action, again.branch) == ("up_to_date", f"{BRANCH}-2")  # it stays there, one PR open
+    assert [p.number for p in fake.pulls.values() if p.state == "open"] == [2]
+
+
+def test_closed_pr_branch_of_only_curators_commits_is_reused_with_an_app_token(mem_db):
+    """With an App token (no /user, no pr.bot_login) the bot is the author of our last PR on the
+    branch, so a branch holding only its own commits is reused after the PR was closed, and one
+    with a maintainer's commit is not."""
+    fake = FakeGitHub(REPO, {"README.md": LIST}, token=TOKEN, bot="curator-app[bot]", app_token=True)
+    with fake.server:
+        add_paper(mem_db, "2606.00001", "Prefix caching at scale")
+        assert publish(mem_db, fake).action == "opened"
+        fake.close(1)
+        add_paper(mem_db, "2606.00002", "Another cache paper")
+        out = publish(mem_db, fake)
+        assert (out.action, out.branch, out.pr_number) == ("opened", BRANCH, 2)
+
+        maintainer_head = fake.push(BRANCH, "README.md", "# mine\n", login="alice")
+        fake.close(2)
+        add_paper(mem_db, "2606.00003", "Third")
+        out = publish(mem_db, fake)
+        assert (out.action, out.branch, out.pr_number) == ("opened", f"{BRANCH}-2", 3)
+        assert fake.refs[BRANCH] == maintainer_head

@@ -172,3 +172,26 @@ def test_a_region_that_emits_markers_is_refused(mem_db):
             render_text("# L\n\n## Optimization Techniques\n\n## Comparison Table\n", mem_db, CONFIG)
     finally:
         regions._REGISTRY.pop("test-evil")
+
+
+@pytest.mark.parametrize("example", [
+    "```\n<!-- curator:begin comparison -->\n<!-- curator:end comparison -->\n```\n",
+    "~~~md\n<!-- curator:begin comparison -->\n~~~\n",
+    "````\n```\n<!-- curator:end comparison -->\n```\n````\n",   # a fence holding a shorter fence
+    "- item\n\n  ```\n  <!-- curator:begin comparison -->\n  ```\n",   # a fence inside a list item
+    "Text.\n\n    <!-- curator:begin comparison -->\n    <!-- curator:begin comparison -->\n",  # indented code
+    "Say `<!-- curator:end comparison -->` or ``<!-- curator:begin x -->``.\n",   # code spans
+])
+def test_markers_in_code_are_not_markers(example):
+    real = "## Comparison Table\n\n<!-- curator:begin comparison -->\nold\n<!-- curator:end comparison -->\n"
+    text = "# L\n\n" + real + "\n## License\n\n" + example
+    found = regions.find_regions(text)
+    assert [(m.name, m.begin, m.end) for m in found] == [("comparison", 4, 6)]
+    assert listparse.parse(text).sections[-1].heading == "License"
+
+
+def test_a_marker_outside_code_after_a_closed_fence_still_counts():
+    text = "# L\n\n```\nx\n```\n<!-- curator:begin comparison -->\n<!-- curator:end comparison -->\n"
+    assert [(m.begin, m.end) for m in regions.find_regions(text)] == [(5, 6)]
+    with pytest.raises(BadInput, match="appears twice"):
+        regions.find_regions(text + "\n<!-- curator:begin comparison -->\n<!-- curator:end comparison -->\n")
