@@ -186,8 +186,8 @@ def ease_table(rows: list[dict[str, Any]]) -> Table:
     """Ease-of-Use, its documentation and community parts, and Ease-of-Deployment."""
     columns = [
         Column("Engine", engine_cell),
-        Column("Ease of use", score_cell("ease_of_use", _use_reason),
-               "Ease of use and Ease of deployment: 0 to 100, higher is easier",
+        Column("Use", score_cell("ease_of_use", _use_reason),
+               "Use: Ease-of-Use, 0 to 100 (higher is easier)",
                align=":---:", has=lambda r: r["ease_of_use"] is not None),
         Column("Docs", docs_cell, "Docs: documentation found (detailed, moderate, simple or missing)",
                align=":---:", has=lambda r: r["docs_level"] is not None),
@@ -195,7 +195,7 @@ def ease_table(rows: list[dict[str, Any]]) -> Table:
         Column("Forum", flag_cell("forum"), "Forum: a forum or GitHub Discussions",
                align=":---:", has=lambda r: r["forum"] is not None),
         Column("Meetup", flag_cell("meetup"), "Meetup: meetups or events", align=":---:", has=lambda r: r["meetup"] is not None),
-        Column("Ease of deployment", score_cell("ease_of_deployment", _deploy_reason),
+        Column("Deploy", score_cell("ease_of_deployment", _deploy_reason), "Deploy: Ease-of-Deployment, 0 to 100",
                align=":---:", has=lambda r: r["ease_of_deployment"] is not None),
     ]
     scored = [r for r in rows if any(r[k] is not None for k in ("ease_of_use", "docs_level", "ease_of_deployment"))]

@@ -13,7 +13,8 @@ The body describes every change of the diff, grouped:
 5. the generated tables that changed (comparison, technique tables, chart),
    new candidate engines, and list hygiene (markers added, old regions
    removed, entries listed twice, links that lead nowhere);
-6. what merging, closing, deleting a line and pushing to the branch do.
+6. where the dataset is, and last, what merging, closing, deleting a line and pushing
+   to the branch do.
 
 Everything untrusted (titles, authors, techniques, repo descriptions, list
 labels) goes through ``reports.escape``; the fixed text written here holds no
@@ -113,7 +114,7 @@ def body(db, config, report: Report) -> str:
     for cap in ROW_CAPS:
         parts = [_summary(report), *_failures(report.failed), _added(report, cap), _maybe(report, cap),
                  _held(report, cap), _tables(report), _candidates(report, cap), _hygiene(report, cap),
-                 _next_steps(), _dataset_note()]
+                 _dataset_note(), _next_steps()]
         text = "\n\n".join(p for p in parts if p) + "\n"
         if len(text) <= BODY_BUDGET:
             return text
@@ -143,7 +144,7 @@ def _summary(report: Report) -> str:
     if tables:
         what.append("updates curator's generated " + ", ".join(_region_label(c.name) for c in tables))
     lines = [f"This pull request {' and '.join(what)}. Every change of the diff is described below.", "",
-             "| Papers | |", "|---|---:|",
+             "| Papers | Count |", "|---|---:|",
              f"| fetched from arXiv {since}" + (f", with {earlier} earlier ones still waiting" if earlier else "")
              + f" | **{plan.fetched:,}** |",
              f"| not relevant | {not_rel:,} |"]
@@ -184,7 +185,8 @@ def _added(report: Report, cap: int | None) -> str:
     if not report.added:
         return ""
     lines = [f"### Papers added ({len(report.added)})", "",
-             "Each is one reference in its technique's row, labelled as the list labels its references."]
+             "Each is one reference in its technique's row (of curator's technique table where the list has "
+             "none of its own for the category), labelled as the list labels its references."]
     by_cat: dict[str | None, list[papers.Paper]] = {}
     for p in report.added:
         by_cat.setdefault(p.category, []).append(p)
@@ -204,11 +206,7 @@ def _added(report: Report, cap: int | None) -> str:
 def _where(report: Report, p: papers.Paper) -> str:
     t = report.placement.targets.get(p.arxiv_id)
     name = escape.inline(t.technique if t else (p.technique or "?"))
-    if t is None or t.kind == "row":
-        return f"row **{name}**"
-    if t.kind == "new_row":
-        return f"new row **{name}**"
-    return f"row **{name}** of curator's table"
+    return f"new row **{name}**" if t is not None and t.kind == "new_row" else f"row **{name}**"
 
 
 def _why(report: Report, p: papers.Paper) -> str:
@@ -234,8 +232,8 @@ def _maybe(report: Report, cap: int | None) -> str:
         lines += ["| Paper | Likeliest categories |", "|---|---|"]
         lines += [f"| {_paper_link(p)} | {_two(p)} |" for p in shown]
     if len(rows) > len(shown):
-        lines += ["", f"{len(rows) - len(shown)} more are in the dataset: label `proposed`, confidence under "
-                  f"{report.plan.bars.confidence if report.plan.bars else 0:.2f} in `paper_labels`."]
+        lines += ["", f"{len(rows) - len(shown)} more are in the dataset: the `classified_papers` view, status "
+                  f"`proposed`, confidence under {report.plan.bars.confidence if report.plan.bars else 0:.2f}."]
     lines += ["", "To add one, add its reference to the list by hand, here or later.", "", "</details>"]
     return "\n".join(lines)
 

@@ -132,7 +132,7 @@ def test_every_changed_region_is_described_and_actions_close_the_body(mem_db, co
     actions = body.index("### What your action does")
     for word in ("**Merge**", "**Close without merging**", "**Delete a line, then merge**", "**Push other edits"):
         assert body.index(word) > actions
-    assert body.index("### Open the dataset") > actions
+    assert body.index("### Open the dataset") < actions  # the actions close the body
     assert title == "curator: update the list (2 new papers, comparison table, star chart, 1 candidate engine)"
     assert "**Candidate engines**" not in body  # the candidates have their own section
 
