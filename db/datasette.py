@@ -84,6 +84,8 @@ TABLE_CONFIG: dict[str, dict[str, Any]] = {
 LAYOUT = {
     "views": ["engine_overview", "classified_papers", "star_history", "papers_per_category", "latest_repo_stats"],
     "main": ["papers", "engines", "engine_scores", "repo_stats", "paper_labels", "techniques", "pull_requests"],
+    # the page's links open these tables without their long text and JSON columns (one click shows them)
+    "links": {"papers": "?_nocol=abstract", "engine_scores": "?_nocol=components"},
 }
 TEMPLATES = Path(__file__).parent / "templates"
 """Datasette templates for the served database (``--template-dir``)."""

@@ -340,7 +340,6 @@ VIEWS: dict[str, TableDoc] = {
             "status": "proposed, accepted or rejected.",
             "label_source": "maintainer, list or classifier: whose label this is.",
             "primary_category": "arXiv primary category.",
-            "abs_url": "Link to the arXiv abstract page.",
         },
     ),
     "star_history": (

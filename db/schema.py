@@ -376,7 +376,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 CLASSIFIED_PAPERS = """
     SELECT p.arxiv_id, p.title, date(p.published) AS published, b.category, b.technique,
            ROUND(b.confidence, 2) AS confidence, b.status, b.source AS label_source,
-           p.primary_category, p.abs_url
+           p.primary_category
     FROM papers p
     JOIN (SELECT l.*, ROW_NUMBER() OVER (
               PARTITION BY l.arxiv_id

@@ -370,7 +370,8 @@ def test_database_page_opens_on_views_then_main_tables(server):
     # the views and main tables in the layout's order, each with its description
     links = [html.index(f'/curator/{name}"') for name in ("engine_overview", "classified_papers")]
     assert start < links[0] < links[1] < main
-    assert html.index('/curator/papers"', main) < html.index('/curator/engines"', main) < other
+    assert html.index('/curator/papers?_nocol=abstract"', main) < html.index('/curator/engines"', main) < other
+    assert '/curator/engine_scores?_nocol=components"' in html  # opens without its JSON column
     assert "Each engine with its latest GitHub statistics and latest scores." in html[start:main]
     assert html.index('/curator/authors"') > other and html.index('/curator/runs"') > other
 
