@@ -130,8 +130,11 @@ def shoot(chromium: str, html_file: Path, out: Path, name: str) -> list[Path]:
     full.unlink()
     tiles = []
     for i, top in enumerate(range(0, image.height, TILE), 1):
+        piece = image.crop((0, top, WIDTH, min(image.height, top + TILE)))
+        if ImageChops.difference(piece, Image.new("RGB", piece.size, (255, 255, 255))).getbbox() is None:
+            continue  # nothing but the page's margin
         tile = out / f"{name}-{i}.png"
-        image.crop((0, top, WIDTH, min(image.height, top + TILE))).save(tile)
+        piece.save(tile)
         tiles.append(tile)
     return tiles
 
@@ -154,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = args.out or src / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
     body = (src / "pr-body.md").read_text(encoding="utf-8")
     pages = {
         "pr-body": page("PR body", markdown(body), "curator-bot commented", comment=True),

@@ -154,7 +154,7 @@ def _describe_techniques(change: Change) -> str:
 def _describe_table(table: ParsedTable, old: ParsedTable | None) -> str:
     title = escape.inline(table.title or "table")
     if old is None:
-        return f"{title} added ({len(table.rows)} rows)"
+        return f"{title} added ({len(table.rows)} row{'s' * (len(table.rows) != 1)})"
     came = [r for r in table.rows if r not in old.rows]
     went = [r for r in old.rows if r not in table.rows]
     bits = []

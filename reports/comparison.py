@@ -64,12 +64,15 @@ class Table:
     rows: list[dict[str, Any]]
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (engine, why it has no row)
     notes: list[str] = field(default_factory=list)
+    empty: str = ""          # what to say instead when no engine has a row
 
 
 def render_table(t: Table) -> list[str]:
     """Markdown lines of one table with its legend: all-empty columns dropped, blanks marked."""
     cols = [c for c in t.columns if any(c.has(r) for r in t.rows)] if t.rows else []
     out = [f"### {t.title}", ""]
+    if not t.rows and t.empty:
+        return out + [t.empty]
     notes = Footnotes()
     if cols:
         out.append("| " + " | ".join(c.header for c in cols) + " |")
@@ -177,9 +180,19 @@ def popularity_table(rows: list[dict[str, Any]]) -> Table:
         Column("Latest release", release_cell, has=lambda r: bool(r["latest_release"])),
         Column("Licence", licence_cell, has=lambda r: bool(r["license"])),
     ]
-    shown = [r for r in rows if r["repo"]]
-    left = [(r["name"], "no public repository") for r in rows if not r["repo"]]
-    return Table("Popularity and activity", columns, shown, left)
+    shown = [r for r in rows if r["repo"] and r["stats_date"] is not None]
+    left = [(r["name"], _why_no_stats(r)) for r in rows if r not in shown]
+    return Table("Popularity and activity", columns, shown, left,
+                 empty="No engine's repository has been crawled yet (`curator crawl github`).")
+
+
+def _why_no_stats(r: dict[str, Any]) -> str:
+    if not r["repo"]:
+        return "no public repository"
+    status = r.get("repo_status")
+    if status not in (None, "ok", "unknown"):
+        return f"repository {escape.inline(status, 20)} on GitHub"
+    return "repository not crawled yet"
 
 
 def ease_table(rows: list[dict[str, Any]]) -> Table:
@@ -200,7 +213,9 @@ def ease_table(rows: list[dict[str, Any]]) -> Table:
     ]
     scored = [r for r in rows if any(r[k] is not None for k in ("ease_of_use", "docs_level", "ease_of_deployment"))]
     left = [(r["name"], "not scored yet (no README or web page of it was read)") for r in rows if r not in scored]
-    table = Table("Ease of use and deployment", columns, scored, left)
+    table = Table("Ease of use and deployment", columns, scored, left,
+                  empty="No engine has been scored yet: curator scores an engine once its README or web page "
+                        "was read (`curator crawl web`, `curator score`).")
     if any(r["sns"] is not None for r in scored):
         table.notes.append("✅ found, ❌ not found")
     return table

@@ -89,8 +89,8 @@ def test_blanks_carry_a_mark_explained_under_the_table(mem_db, demo_like):
     legend = popularity[popularity.index("<sub>"):]
     marks = set(re.findall(r"—([¹²³⁴⁵])", popularity[:popularity.index("<sub>")]))
     assert marks and all(f"—{m} " in legend for m in marks)
-    assert "no release published on GitHub" in legend and "not crawled yet" in legend
-    assert "no licence GitHub recognises" in legend
+    assert "no release published on GitHub" in legend and "no licence GitHub recognises" in legend
+    assert "Not in this table, repository not crawled yet: " in popularity  # a name, not a row of blanks
     assert "—¹ not scored: install steps only behind a link that was not read" in ease
     assert "Not in this table, no public repository: Fireworks AI, Friendli Inference, GroqCloud, " \
            "Together Inference." in popularity
@@ -119,13 +119,17 @@ def test_release_cells_are_short(mem_db, demo_like):
     assert any(r[col] == "v0.4.0 (Jun 2026)" for r in popularity[1:])
 
 
-def test_an_engine_never_scored_is_named_not_blank(mem_db):
-    text = "# L\n\n## Commercial Inference Engines\n\n- [Groq](https://groq.com/)\n\n## Comparison Table\n"
+def test_an_engine_without_figures_is_named_not_a_row_of_blanks(mem_db):
+    text = ("# L\n\n## Open Source Inference Engines\n\n- [vLLM](https://github.com/vllm-project/vllm)\n"
+            "- [Fresh](https://github.com/o/fresh)\n\n## Commercial Inference Engines\n\n- [Groq](https://groq.com/)\n\n"
+            "## Comparison Table\n")
     import_list(mem_db, text)
+    add_repo_stats(mem_db, "vllm-project/vllm", [("2026-06-20", 180)])
     body = comparison.comparison(mem_db, CONFIG)
-    assert "| [Groq]" not in body
+    assert "| [Groq]" not in body and "| [Fresh]" not in body and "| [vLLM](" in body
+    assert "Not in this table, repository not crawled yet: Fresh." in body
     assert "Not in this table, no public repository: Groq." in body
-    assert "Not in this table, not scored yet (no README or web page of it was read): Groq." in body
+    assert "No engine has been scored yet: curator scores an engine once its README or web page was read" in body
 
 
 def test_stars_changes_show_once_a_pull_request_was_merged(mem_db):

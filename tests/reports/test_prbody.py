@@ -125,7 +125,7 @@ def test_every_changed_region_is_described_and_actions_close_the_body(mem_db, co
     assert names == {"techniques-quantization", "techniques-caching", "comparison", "star-history",
                      "candidate-engines"}
     assert "**Technique tables** added by curator for Quantization (1 row), Caching (1 row)" in body
-    assert "**Comparison table**: Popularity and activity added (21 rows)" in body
+    assert "**Comparison table**: Popularity and activity added (1 row)." in body
     assert "**Star chart**: added" in body
     assert "### New candidate engines (1)" in body and "[lab/newserve](https://github.com/lab/newserve) | 77 |" in body
     assert "curator added its region markers" in body
@@ -256,3 +256,43 @@ def test_window_starts_when_the_last_pull_request_closed(mem_db, config, seed):
     assert report.plan.fetched == 2 and report.plan.since.startswith("2026-06-05")
     assert "fetched from arXiv since curator's last pull request was closed (2026-06-05), with 1 earlier ones " \
            "still waiting | **2** |" in body
+
+
+def test_every_changed_line_of_the_diff_is_accounted_for(mem_db, config, fixtures):
+    """A line the update changes either adds a paper the body lists, or lies in a region the
+    body describes: nothing in the diff goes unexplained."""
+    import difflib
+
+    from reports import regions
+
+    text = (fixtures / "list-2026-06-30.md").read_text()
+    import_list(mem_db, text)
+    base, _ = render_text(text, mem_db, config)
+    add_paper(mem_db, "2606.00001", "Prefix reuse", abstract="prefix caching")
+    add_paper(mem_db, "2606.00002", "Paged blocks", technique="Paged KV Cache", abstract="paged KV cache")
+    add_paper(mem_db, "2606.00003", "Draft", category="sampling_optimization", technique="Speculative Decoding",
+              abstract="speculative decoding")
+    add_repo_stats(mem_db, "vllm-project/vllm", [("2026-06-01", 100)])
+    new, notes = render_text(base, mem_db, config)
+    report = prbody.gather(mem_db, config, base, new, (), notes)
+    body = prbody.body(mem_db, config, report)
+
+    described = {c.name for c in report.changes}
+    inside = {}
+    for m in regions.find_regions(new):
+        for i in range(m.begin, m.end + 1):
+            inside[i] = m.name
+    added = {p.arxiv_id for p in report.added}
+    assert added == {"2606.00001", "2606.00002", "2606.00003"}
+    ops = difflib.SequenceMatcher(None, base.split("\n"), new.split("\n"), autojunk=False).get_opcodes()
+    changed = [j for op, _, _, j1, j2 in ops if op != "equal" for j in range(j1, j2)]
+    lines = new.split("\n")
+    for j in changed:
+        if j in inside:
+            assert inside[j] in described, lines[j]
+        else:
+            assert any(f"arxiv.org/abs/{aid})" in lines[j] for aid in added), lines[j]
+    assert sum(j not in inside for j in changed) == 3  # one line per paper in the hand-written tables
+    assert "**Comparison table**" in body
+    for aid in added:
+        assert f"abs/{aid})" in body

@@ -11,7 +11,7 @@ from catalogue.settings import merge
 from reports import listparse, regions
 from reports.render import render_file, render_text
 from tests.db.test_catalogue import dump
-from tests.reports.helpers import NOW, add_paper, import_list
+from tests.reports.helpers import NOW, add_paper, add_repo_stats, import_list
 
 CONFIG = merge({})
 
@@ -160,6 +160,7 @@ def test_outside_bytes_stay_when_data_changes(mem_db, fixtures):
     import_list(mem_db, text)
     first, _ = render_text(text, mem_db, CONFIG)
     import_list(mem_db, text + "\n## Open Source Inference Engines\n\n- [New | Engine](https://github.com/n/e)\n")
+    add_repo_stats(mem_db, "n/e", [("2026-06-01", 5)])
     second, _ = render_text(first, mem_db, CONFIG)
     assert second != first and outside(second) == outside(first)
     assert "New \\| Engine" in second
