@@ -135,8 +135,8 @@ class ListDoc:
         return any(s.kind in ("engines", "techniques", "techniques-intro") for s in self.sections)
 
     def has_table(self, category: str) -> bool:
-        """Whether the list has a hand-written technique table for ``category``."""
-        return any(t.category == category for t in self.tables)
+        """Whether the list has a hand-written technique table with references for ``category``."""
+        return any(t.category == category and t.ref_col is not None for t in self.tables)
 
     def shown_techniques(self, category: str) -> set[str]:
         """Technique keys the list's own tables already show for a category."""

@@ -279,3 +279,19 @@ def test_a_region_that_emits_markers_is_refused(mem_db):
             render_text("# L\n\n## Optimization Techniques\n\n## Comparison Table\n", mem_db, CONFIG)
     finally:
         regions._REGISTRY.pop("test-evil")
+
+
+def test_hostile_paper_in_a_hand_written_row_keeps_the_row(mem_db):
+    """RELIABILITY 21-23 where curator edits a maintainer's row: the row keeps its cells."""
+    text = ("# L\n\n## Caching\n\n| Technique | Description | References |\n|---|---|---|\n"
+            "| Prefix Caching | Reuse | [A (2024)](https://arxiv.org/abs/2401.00001) |\n| KV Caching | Keep | x |\n")
+    import_list(mem_db, text)
+    add_paper(mem_db, "2606.00001", "A | B <!-- curator:end x --> `c` [d](javascript:e)", technique="Prefix Caching",
+              authors=("Eve @mallory|<b>x</b>", "Fixes #1"))
+    new, _ = render_text(text, mem_db, CONFIG)
+    row = next(line for line in new.splitlines() if line.startswith("| Prefix Caching"))
+    tokens = MarkdownIt("commonmark").enable("table").parse(new)
+    assert sum(t.type == "td_open" for t in tokens) == 6  # two rows of three cells, as before
+    assert "<!--" not in row and "javascript" not in row and "<b>" not in row
+    assert "[@&#8203;mallory\\|&lt;b&gt;x&lt;/b&gt; et al. (2026)](https://arxiv.org/abs/2606.00001)" in row
+    assert new.replace(row, "") == text.replace(text.splitlines()[6], "")
