@@ -18,9 +18,9 @@ returns ``None`` has nothing to show: its region is not inserted, and removed
 
     from reports.regions import register
 
-    register("papers-caching", "Caching", my_function)
+    register("caching-benchmarks", "Caching", my_function)
     # or several at once, e.g. a module's list of (name, heading, function):
-    register_all(paper_regions.regions())
+    register_all(engine_regions.regions())
 
 Options of :func:`register`:
 
