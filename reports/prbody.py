@@ -149,7 +149,7 @@ def _summary(report: Report) -> str:
              + f" | **{plan.fetched:,}** |",
              f"| not relevant | {not_rel:,} |"]
     if unclassified:
-        lines.append(f"| not classified (no abstract) | {unclassified:,} |")
+        lines.append(f"| not classified (no abstract, or `classify` has not run) | {unclassified:,} |")
     lines += [f"| **relevant** | **{plan.relevant:,}** |",
               f"| ↳ added to the list | {len(report.added):,} |",
               f"| ↳ maybe: relevant, category uncertain (folded below) | {maybe:,} |"]

@@ -45,7 +45,8 @@ def render(app, list_file: str | Path, *, check: bool = False) -> StepResult:
     from reports.render import render_file
 
     listparse.parse(listparse.read_list(list_file))  # an unreadable file or broken markers first
-    if not list_imported(app.db):
+    app.check_db_folder()
+    if not Path(app.db_path).is_file() or not list_imported(app.db):
         raise BadInput(f"no list imported into {app.db_path}: run `curator import-list {list_file}` first "
                        "(with the same --db)")
     notes: list[str] = []

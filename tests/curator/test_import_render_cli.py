@@ -147,7 +147,15 @@ def test_render_before_import_list_exits_2_and_leaves_the_list(tmp_path, fixture
     assert run(tmp_path, "render", str(lst)) == 2
     one_error_line(capsys, "no list imported", "curator import-list")
     assert lst.read_bytes() == (fixtures / "seed-list.md").read_bytes()
+    assert not (tmp_path / "c.db").exists()  # not even an empty database
     assert run(tmp_path, "render", str(lst), "--check") == 2
+    capsys.readouterr()
+    from db import open_db
+
+    open_db(tmp_path / "c.db").conn.close()  # a database, but no list in it
+    assert run(tmp_path, "render", str(lst)) == 2
+    one_error_line(capsys, "no list imported")
+    assert lst.read_bytes() == (fixtures / "seed-list.md").read_bytes()
 
 
 @pytest.mark.parametrize("args", [["score"], ["import-list", "LIST"], ["render", "LIST"], ["classify", "--limit", "1"],
