@@ -10,6 +10,7 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
+from catalogue.vocabulary import HEADINGS
 from db.runs import now_iso
 
 # Repository states the GitHub crawl uses for links that lead nowhere.
@@ -220,11 +221,14 @@ def duplicated_entries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     engines = _rows(db, """SELECT engine AS name, group_concat(section, ' / ') AS sections
                            FROM (SELECT engine, section FROM engine_sections ORDER BY engine, position, section)
                            GROUP BY engine HAVING COUNT(*) > 1 ORDER BY engine""")
-    refs = _rows(db, """SELECT r.url AS name, group_concat(t.category || ': ' || t.name, ' / ') AS sections
-                        FROM (SELECT * FROM technique_refs ORDER BY url) r
-                        JOIN techniques t ON t.id = r.technique_id
-                        GROUP BY r.url HAVING COUNT(DISTINCT t.id) > 1 ORDER BY r.url""")
-    return engines + refs
+    rows = _rows(db, """SELECT r.url, t.category, t.name FROM technique_refs r JOIN techniques t ON t.id = r.technique_id
+                        WHERE r.url IN (SELECT r2.url FROM technique_refs r2 GROUP BY r2.url
+                                        HAVING COUNT(DISTINCT r2.technique_id) > 1)
+                        ORDER BY r.url, t.category, t.name""")
+    refs: dict[str, list[str]] = {}
+    for r in rows:  # categories as the list writes them
+        refs.setdefault(r["url"], []).append(f"{HEADINGS.get(r['category'], r['category'])}: {r['name']}")
+    return engines + [{"name": url, "sections": " / ".join(where)} for url, where in refs.items()]
 
 
 def dead_links(db: sqlite_utils.Database, missing_after: int) -> list[dict[str, Any]]:

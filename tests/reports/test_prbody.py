@@ -296,3 +296,12 @@ def test_every_changed_line_of_the_diff_is_accounted_for(mem_db, config, fixture
     assert "**Comparison table**" in body
     for aid in added:
         assert f"abs/{aid})" in body
+
+
+def test_hygiene_names_categories_as_the_list_writes_them(mem_db, config, fixtures):
+    text = (fixtures / "list-2026-06-30.md").read_text()
+    import_list(mem_db, text)
+    _, _, body = build(mem_db, config, text)
+    assert ("- listed more than once (not changed): https://arxiv.org/abs/2307.09702 under "
+            "Structured Outputs: FSM / CFG / Structured Outputs: Outlines / XGrammar") in body
+    assert "structured_outputs" not in body
