@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import click
 
 from catalogue import settings as config_mod
+from catalogue.errors import BadInput
 from curator.lock import exclusive
 from curator.runs import Run, recorded
 
@@ -34,8 +36,17 @@ class App:
         if self._db is None:
             from db import open_db
 
+            self.check_db_folder()
             self._db = open_db(self.db_path)
         return self._db
+
+    def check_db_folder(self) -> None:
+        """BadInput (exit 2) when the database's folder does not exist: curator never creates it."""
+        if self.db_path in ("", ":memory:"):
+            return
+        folder = Path(self.db_path).parent
+        if not folder.is_dir():
+            raise BadInput(f"--db {self.db_path}: the folder {folder} does not exist (curator does not create it)")
 
     def close(self) -> None:
         """Close the database if it was opened (it reopens on next use)."""
@@ -71,6 +82,7 @@ class App:
     def run(self, command: str) -> Iterator[Run]:
         """Lock the database and record the command in `runs`."""
         self.config  # a bad config fails before anything is locked or written
+        self.check_db_folder()
         with exclusive(self.db_path):
             with recorded(self.db, command) as run:
                 self.recorded.append(command)

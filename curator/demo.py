@@ -179,23 +179,24 @@ def _set_environment(values: dict[str, str | None]) -> None:
 def summary(steps_app: App, out: Path, seed: Path, days: tuple[str, str], seconds: float,
             browse: Path, failed: list | None = None) -> str:
     """What the demo did, in a few lines, and what to open next."""
+    from catalogue.vocabulary import HEADINGS
     from curator.steps.publish import BODY_FILE, DIFF_FILE
     from db.demo import demo_summary
     from reports import chart, prbody
 
     db, config = steps_app.db, steps_app.config
     s = demo_summary(db)
-    report = prbody.gather(db, config, seed.read_text(encoding="utf-8"),
-                           (out / LIST_NAME).read_text(encoding="utf-8"))
-    relevant = ", ".join(f"{cat} {n}" for cat, n in s["proposed"].items())
     top = ", ".join(f"{r['engine']} {r['ease_of_use']:.0f}" for r in s["top_ease_of_use"]) or "none"
-    lines = [
-        f"curator demo: done in {seconds:.0f} s (offline replay: arXiv {days[0]} .. {days[1]}; "
-        "GitHub figures are SYNTHETIC, READMEs are real)",
-        f"  arXiv papers fetched   {s['papers']}",
-        f"  relevant               {sum(s['proposed'].values())}" + (f" ({relevant})" if relevant else ""),
-        f"  proposed in the PR     {len(report.added)} added to the list; "
-        f"{len(report.low)} just below the confidence bar, for a maintainer to pick",
+    lines = [f"curator demo: done in {seconds:.0f} s (offline replay: arXiv {days[0]} .. {days[1]}; "
+             "GitHub figures are SYNTHETIC, READMEs are real)"]
+    try:
+        report = prbody.gather(db, config, seed.read_text(encoding="utf-8"),
+                               (out / LIST_NAME).read_text(encoding="utf-8"))
+    except BadInput as exc:  # an early step failed: no list in the database
+        lines.append(f"  papers                 not counted: {exc}")
+    else:
+        lines += _paper_lines(report, HEADINGS)
+    lines += [
         f"  engines                {s['engines']} listed, {s['repos_crawled']} GitHub repositories crawled, "
         f"{s['engines_scored']} scored",
         f"  best Ease-of-Use       {top} (of 100)",
@@ -212,3 +213,22 @@ def summary(steps_app: App, out: Path, seed: Path, days: tuple[str, str], second
     lines += ["Browse everything in Datasette (http://127.0.0.1:8001/):",
               f"  {browse_command(out)}    (or {browse})"]
     return "\n".join(lines)
+
+
+def _paper_lines(report, headings: dict[str, str]) -> list[str]:
+    """The pull request's paper counts, which add up, in three lines."""
+    plan = report.plan
+    by_cat: dict[str, int] = {}
+    for p in plan.papers:
+        if p.verdict.relevant and p.category:
+            by_cat[p.category] = by_cat.get(p.category, 0) + 1
+    relevant = ", ".join(f"{headings.get(cat, cat)} {n}" for cat, n in
+                         sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0])))
+    held = sum(len(v) for v in report.held().values())
+    maybe = len(plan.maybe)
+    return [
+        f"  arXiv papers fetched   {plan.fetched} = {plan.relevant} relevant + {plan.fetched - plan.relevant} not",
+        f"  relevant               {plan.relevant}" + (f" ({relevant})" if relevant else ""),
+        f"  in the pull request    {len(report.added)} added to the list + {maybe} maybe (category uncertain; "
+        f"{min(maybe, len(report.added))} shown folded) + {held} held back",
+    ]

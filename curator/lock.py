@@ -18,7 +18,6 @@ def exclusive(db_path: str, wait_seconds: float = 600.0) -> Iterator[None]:
         yield
         return
     lock_path = Path(str(db_path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait_seconds

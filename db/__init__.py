@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from catalogue.errors import BadInput
 from db.schema import SCHEMA_VERSION, ensure_schema, schema_version
 
 __all__ = ["open_db", "ensure_schema", "schema_version", "SCHEMA_VERSION", "Database"]
@@ -17,11 +18,13 @@ Database = sqlite_utils.Database
 
 
 def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) and migrate the database; ``None`` = in memory."""
+    """Open (creating the file if needed, never its folder) and migrate the database;
+    ``None`` = in memory. BadInput when the folder does not exist."""
     if path is None or str(path) == ":memory:":
         db = sqlite_utils.Database(memory=True)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not Path(path).parent.is_dir():
+            raise BadInput(f"{path}: the folder {Path(path).parent} does not exist")
         db = sqlite_utils.Database(str(path))
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA busy_timeout = 30000")

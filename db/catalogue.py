@@ -184,3 +184,26 @@ def techniques(db: sqlite_utils.Database, category: str) -> list[dict[str, Any]]
 
 def engine_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT COUNT(*) FROM engines WHERE in_list = 1").fetchone()[0]
+
+
+def list_imported(db: sqlite_utils.Database) -> bool:
+    """Whether a list was ever imported (``import-list`` always stores its sections)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM list_sections)").fetchone()[0] == 1
+
+
+def engine_gaps(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
+    """Per listed engine, what explains a missing figure: its repository's crawl status,
+    its release count, and the reasons its latest score records for a missing
+    Ease-of-Deployment and documentation part."""
+    rows = _rows(db, """
+        SELECT e.name, r.status AS repo_status, s.releases,
+               json_extract(sc.components, '$.ease_of_deployment.reason') AS deploy_reason,
+               json_extract(sc.components, '$.docs.parts.reason') AS docs_reason
+        FROM engines e
+        LEFT JOIN repos r ON r.repo = e.repo
+        LEFT JOIN latest_repo_stats s ON s.repo = e.repo
+        LEFT JOIN (SELECT x.engine, x.components FROM engine_scores x
+                   JOIN (SELECT engine, MAX(date) AS date FROM engine_scores GROUP BY engine) y
+                     ON x.engine = y.engine AND x.date = y.date) sc ON sc.engine = e.name
+        WHERE e.in_list = 1""")
+    return {r.pop("name"): r for r in rows}

@@ -48,7 +48,7 @@ TABLE_CONFIG: dict[str, dict[str, Any]] = {
     },
     "paper_labels": {"facets": ["category", "status", "source"], "sort_desc": "updated"},
     "paper_authors": {"facets": ["author_id"], "sort": "arxiv_id"},
-    "paper_repos": {"facets": ["repo"]},
+    "paper_repos": {"sort": "arxiv_id"},
     "authors": {"label_column": "name", "sort": "name"},
     "engines": {
         "facets": ["kind", "section", "in_list"],
@@ -63,20 +63,38 @@ TABLE_CONFIG: dict[str, dict[str, Any]] = {
     "technique_refs": {},
     "list_sections": {"facets": ["kind", "understood"], "sort": "position"},
     "repos": {"facets": ["status", "archived"], "sort": "repo"},
-    "repo_stats": {"facets": ["repo", "date"], "sort_desc": "date"},
+    "repo_stats": {"facets": ["date"], "sort_desc": "date"},
     "repo_readmes": {"sort": "repo"},
     "web_signals": {"facets": ["source", "status"], "sort_desc": "date"},
-    "engine_scores": {"facets": ["engine", "docs_level"], "sort_desc": "date"},
+    "engine_scores": {"facets": ["date", "docs_level"], "sort_desc": "date"},
     "pull_requests": {"facets": ["state", "merged"], "sort_desc": "number", "label_column": "title"},
     "pr_items": {"facets": ["kind"]},
     "runs": {"facets": ["command", "status"], "sort_desc": "id"},
     "latest_repo_stats": {"sort_desc": "stars"},
     "engine_overview": {"facets": ["kind", "section"], "sort_desc": "stars"},
     "papers_per_category": {"facets": ["status"], "sort": "category"},
+    "classified_papers": {"facets": ["category", "status", "label_source"], "sort_desc": "published",
+                          "label_column": "title"},
     "star_history": {"facets": ["engine"], "sort_desc": "date"},
     "papers_fts": {"hidden": True},
     "engines_fts": {"hidden": True},
 }
+
+# What the database page shows first (db/templates/database-curator.html): these views,
+# then these tables; the other tables are folded.
+LAYOUT = {
+    "views": ["engine_overview", "classified_papers", "star_history", "papers_per_category", "latest_repo_stats"],
+    "main": ["papers", "engines", "engine_scores", "repo_stats", "paper_labels", "techniques", "pull_requests"],
+    # the page's links open these tables without their long text and JSON columns (one click shows them)
+    "links": {"papers": "?_nocol=abstract", "engine_scores": "?_nocol=components"},
+}
+TEMPLATES = Path(__file__).parent / "templates"
+"""Datasette templates for the served database (``--template-dir``)."""
+
+# Datasette settings for the served copy: one slow query must not hog the server, and a
+# long cell (a score's components JSON, an abstract, a README) is cut in the HTML tables.
+SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 2000, "default_page_size": 50,
+            "truncate_cells_html": 160}
 
 # Label precedence when a paper has several: a maintainer's, then the list's,
 # then the classifier's; rank 1 (main category) before a second category.
@@ -180,6 +198,7 @@ def metadata(list_repo: str | None = None) -> dict[str, Any]:
         "databases": {
             DATABASE_NAME: {
                 "description": DESCRIPTION,
+                "curator_layout": LAYOUT,
                 "tables": tables,
                 "queries": {key: dict(query) for key, query in QUERIES.items()},
             }

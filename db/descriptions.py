@@ -327,6 +327,21 @@ VIEWS: dict[str, TableDoc] = {
             "papers": "Distinct papers.",
         },
     ),
+    "classified_papers": (
+        "Every paper curator has a category for, one row each, with the label that counts: a maintainer's, "
+        "then the list's, then the classifier's. Facet by category, status or label source.",
+        {
+            "arxiv_id": "arXiv identifier without version.",
+            "title": "Title.",
+            "published": "Date of the first version.",
+            "category": "Optimization category of the label that counts.",
+            "technique": "Technique of the list, if any.",
+            "confidence": "Confidence in the category (1 for the list's and maintainers' labels).",
+            "status": "proposed, accepted or rejected.",
+            "label_source": "maintainer, list or classifier: whose label this is.",
+            "primary_category": "arXiv primary category.",
+        },
+    ),
     "star_history": (
         "Stars of each listed engine on every crawl date, for charts.",
         {

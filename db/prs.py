@@ -10,6 +10,7 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
+from catalogue.vocabulary import HEADINGS
 from db.runs import now_iso
 
 # Repository states the GitHub crawl uses for links that lead nowhere.
@@ -78,17 +79,27 @@ def held_digest(db: sqlite_utils.Database, number: int) -> str | None:
     return rows[0]["key"] if rows else None
 
 
-def record_decision(db: sqlite_utils.Database, number: int, merged: bool) -> int:
-    """A PR closed: mark its papers accepted (merged) or rejected; return how many.
+def record_decision(db: sqlite_utils.Database, number: int, merged: bool, kept: Iterable[str] | None = None,
+                    closed_at: str | None = None) -> tuple[int, int]:
+    """A PR closed: its papers become ``maintainer`` labels; return (accepted, rejected).
 
-    Each paper gets a ``maintainer`` label and its classifier labels take the
-    same status. One transaction.
+    Merged: a paper is accepted when the merged list still links it (``kept``,
+    the arXiv ids the merged list links; None = every paper), rejected when a
+    maintainer deleted its reference before merging. Closed unmerged: every
+    paper is rejected. The classifier's labels take the same status, so a
+    rejected paper is never proposed again and the classifier learns from both.
+    ``closed_at`` (when GitHub closed it; default now) starts the next update's
+    window. One transaction.
     """
-    status = "accepted" if merged else "rejected"
     now = now_iso()
     papers = pr_papers(db, number)
+    keep = None if kept is None else set(kept)
+    accepted = rejected = 0
     with db.conn:
         for arxiv_id in papers:
+            status = "accepted" if merged and (keep is None or arxiv_id in keep) else "rejected"
+            accepted += status == "accepted"
+            rejected += status == "rejected"
             best = _rows(db, """SELECT category, technique, confidence FROM paper_labels
                                 WHERE arxiv_id = ? AND source = 'classifier' ORDER BY rank LIMIT 1""",
                          (arxiv_id,))
@@ -105,39 +116,70 @@ def record_decision(db: sqlite_utils.Database, number: int, merged: bool) -> int
             db.execute("""UPDATE paper_labels SET status = ?, pr_number = ?, updated = ?
                           WHERE arxiv_id = ? AND source = 'classifier'""", (status, number, now, arxiv_id))
         db.execute("UPDATE pull_requests SET state = 'closed', merged = ?, updated = ? WHERE number = ?",
-                   (int(merged), now, number))
-    return len(papers)
+                   (int(merged), closed_at or now, number))
+    return accepted, rejected
 
 
 # --- papers --------------------------------------------------------------------
 
-_PAPER_SQL = """
-    SELECT l.arxiv_id, l.category, l.technique, l.confidence, l.status, p.title, p.published,
+def window_start(db: sqlite_utils.Database) -> str | None:
+    """When curator's latest pull request was closed (merged or not), or None: the
+    papers an update accounts for are those first seen after it."""
+    return db.execute("SELECT MAX(updated) FROM pull_requests WHERE state = 'closed'").fetchone()[0]
+
+
+_UPDATE_SQL = """
+    SELECT p.arxiv_id, p.title, p.abstract, p.published, p.first_seen, p.source,
+           c1.relevance, c1.category, c1.technique, c1.confidence, c1.status,
+           c2.category AS second, c2.confidence AS second_confidence,
+           (SELECT m.status FROM paper_labels m WHERE m.arxiv_id = p.arxiv_id AND m.source = 'maintainer'
+             ORDER BY m.rank LIMIT 1) AS maintainer,
+           EXISTS (SELECT 1 FROM paper_labels l WHERE l.arxiv_id = p.arxiv_id AND l.source = 'list') AS listed,
            (SELECT a.name FROM paper_authors pa JOIN authors a ON a.id = pa.author_id
-             WHERE pa.arxiv_id = l.arxiv_id ORDER BY pa.position LIMIT 1) AS first_author,
-           (SELECT COUNT(*) FROM paper_authors pa WHERE pa.arxiv_id = l.arxiv_id) AS authors,
-           (SELECT r.url FROM paper_repos r WHERE r.arxiv_id = l.arxiv_id ORDER BY r.repo LIMIT 1) AS code_url
-    FROM paper_labels l JOIN papers p ON p.arxiv_id = l.arxiv_id
-    WHERE l.source = 'classifier' AND l.rank = 1 AND l.category IS NOT NULL
-      AND l.status != 'rejected'
-      AND NOT EXISTS (SELECT 1 FROM paper_labels x WHERE x.arxiv_id = l.arxiv_id AND x.status = 'rejected')
-"""
+             WHERE pa.arxiv_id = p.arxiv_id ORDER BY pa.position LIMIT 1) AS first_author,
+           (SELECT COUNT(*) FROM paper_authors pa WHERE pa.arxiv_id = p.arxiv_id) AS authors,
+           (SELECT r.url FROM paper_repos r WHERE r.arxiv_id = p.arxiv_id ORDER BY r.repo LIMIT 1) AS code_url,
+           (? IS NOT NULL AND p.first_seen < ?) AS earlier
+    FROM papers p
+    LEFT JOIN paper_labels c1 ON c1.arxiv_id = p.arxiv_id AND c1.source = 'classifier' AND c1.rank = 1
+    LEFT JOIN paper_labels c2 ON c2.arxiv_id = p.arxiv_id AND c2.source = 'classifier' AND c2.rank = 2
+    WHERE (p.source = 'arxiv' AND (? IS NULL OR p.first_seen >= ?))
+       OR (c1.status = 'proposed' AND c1.category IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM paper_labels m WHERE m.arxiv_id = p.arxiv_id AND m.source = 'maintainer'))
+    ORDER BY p.arxiv_id"""
 
 
-def listed_papers(db: sqlite_utils.Database, threshold: float, category: str | None = None) -> list[dict[str, Any]]:
-    """Classified papers at or above ``threshold``, never rejected; newest first."""
-    sql = _PAPER_SQL + " AND l.confidence >= ?"
-    params: list[Any] = [threshold]
-    if category is not None:
-        sql += " AND l.category = ?"
-        params.append(category)
-    return _rows(db, sql + " ORDER BY p.published DESC, l.arxiv_id", params)
+def update_papers(db: sqlite_utils.Database, since: str | None) -> list[dict[str, Any]]:
+    """The papers an update accounts for, with the classifier's two likeliest
+    categories and what the list and maintainers said: every paper crawled from
+    arXiv since ``since`` (all when None), and earlier papers the classifier
+    proposed that no maintainer decided yet (``earlier`` = 1)."""
+    return _rows(db, _UPDATE_SQL, (since, since, since, since))
 
 
-def low_confidence_papers(db: sqlite_utils.Database, floor: float, threshold: float) -> list[dict[str, Any]]:
-    """Proposed papers just below the bar, for a maintainer to pick."""
-    return _rows(db, _PAPER_SQL + " AND l.status = 'proposed' AND l.confidence >= ? AND l.confidence < ?"
-                 " ORDER BY l.confidence DESC, l.arxiv_id", (floor, threshold))
+def accepted_papers(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Papers a maintainer accepted (merged), with the category and technique they were proposed under."""
+    return _rows(db, """
+        SELECT l.arxiv_id, l.category, l.technique, p.title, p.published,
+               (SELECT a.name FROM paper_authors pa JOIN authors a ON a.id = pa.author_id
+                 WHERE pa.arxiv_id = l.arxiv_id ORDER BY pa.position LIMIT 1) AS first_author,
+               (SELECT COUNT(*) FROM paper_authors pa WHERE pa.arxiv_id = l.arxiv_id) AS authors
+        FROM paper_labels l JOIN papers p ON p.arxiv_id = l.arxiv_id
+        WHERE l.source = 'maintainer' AND l.status = 'accepted' AND l.rank = 1 AND l.category IS NOT NULL
+        ORDER BY l.arxiv_id""")
+
+
+def list_paper_titles(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Papers the list cites that have a title: (arxiv_id, title, category, label, url)."""
+    return _rows(db, """
+        SELECT r.arxiv_id, p.title, t.category, r.label, r.url FROM technique_refs r
+        JOIN techniques t ON t.id = r.technique_id JOIN papers p ON p.arxiv_id = r.arxiv_id
+        WHERE p.title IS NOT NULL AND p.title != ''
+        UNION
+        SELECT l.arxiv_id, p.title, NULL, l.label, l.url FROM engine_links l
+        JOIN papers p ON p.arxiv_id = l.arxiv_id
+        WHERE p.title IS NOT NULL AND p.title != ''
+        ORDER BY 1, 3""")
 
 
 def technique_refs(db: sqlite_utils.Database, category: str, technique: str | None) -> list[dict[str, Any]]:
@@ -174,20 +216,6 @@ def _looks_like_engine(row: dict[str, Any]) -> bool:
     return any(word in text for word in ENGINE_WORDS)
 
 
-def star_movers(db: sqlite_utils.Database, limit: int = 10) -> list[dict[str, Any]]:
-    """Listed engines whose stars changed most between their last two crawls."""
-    rows = _rows(db, """
-        SELECT e.name, s.repo, s.date, s.stars,
-               (SELECT p.stars FROM repo_stats p WHERE p.repo = s.repo AND p.date < s.date
-                  AND p.stars IS NOT NULL ORDER BY p.date DESC LIMIT 1) AS previous
-        FROM engines e JOIN latest_repo_stats s ON s.repo = e.repo
-        WHERE s.stars IS NOT NULL""")
-    moved = [dict(r, delta=r["stars"] - r["previous"]) for r in rows
-             if r["previous"] is not None and r["stars"] != r["previous"]]
-    moved.sort(key=lambda r: (-abs(r["delta"]), r["name"].lower()))
-    return moved[:limit]
-
-
 def star_history(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return _rows(db, "SELECT engine, repo, date, stars FROM star_history ORDER BY engine, date")
 
@@ -199,11 +227,14 @@ def duplicated_entries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     engines = _rows(db, """SELECT engine AS name, group_concat(section, ' / ') AS sections
                            FROM (SELECT engine, section FROM engine_sections ORDER BY engine, position, section)
                            GROUP BY engine HAVING COUNT(*) > 1 ORDER BY engine""")
-    refs = _rows(db, """SELECT r.url AS name, group_concat(t.category || ': ' || t.name, ' / ') AS sections
-                        FROM (SELECT * FROM technique_refs ORDER BY url) r
-                        JOIN techniques t ON t.id = r.technique_id
-                        GROUP BY r.url HAVING COUNT(DISTINCT t.id) > 1 ORDER BY r.url""")
-    return engines + refs
+    rows = _rows(db, """SELECT r.url, t.category, t.name FROM technique_refs r JOIN techniques t ON t.id = r.technique_id
+                        WHERE r.url IN (SELECT r2.url FROM technique_refs r2 GROUP BY r2.url
+                                        HAVING COUNT(DISTINCT r2.technique_id) > 1)
+                        ORDER BY r.url, t.category, t.name""")
+    refs: dict[str, list[str]] = {}
+    for r in rows:  # categories as the list writes them
+        refs.setdefault(r["url"], []).append(f"{HEADINGS.get(r['category'], r['category'])}: {r['name']}")
+    return engines + [{"name": url, "sections": " / ".join(where)} for url, where in refs.items()]
 
 
 def dead_links(db: sqlite_utils.Database, missing_after: int) -> list[dict[str, Any]]:

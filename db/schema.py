@@ -378,9 +378,29 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     _views(db)
 
 
+# Each paper curator has a category for, with the label that counts: a maintainer's,
+# then the list's, then the classifier's (rank 1 before a second category).
+CLASSIFIED_PAPERS = """
+    SELECT p.arxiv_id, p.title, date(p.published) AS published, b.category, b.technique,
+           ROUND(b.confidence, 2) AS confidence, b.status, b.source AS label_source,
+           p.primary_category
+    FROM papers p
+    JOIN (SELECT l.*, ROW_NUMBER() OVER (
+              PARTITION BY l.arxiv_id
+              ORDER BY CASE l.source WHEN 'maintainer' THEN 0 WHEN 'list' THEN 1 ELSE 2 END, l.rank) AS pick
+          FROM paper_labels l WHERE l.category IS NOT NULL) b
+      ON b.arxiv_id = p.arxiv_id AND b.pick = 1"""
+
+
+def _m003_classified_papers(db: sqlite_utils.Database) -> None:
+    """A view of papers with their category, for browsing and faceting by it."""
+    db.create_view("classified_papers", CLASSIFIED_PAPERS, replace=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_engine_features,
+    _m003_classified_papers,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,8 +11,9 @@ made safe for the list, pull-request bodies and commit messages on GitHub.
 - :func:`plain` is for plain-text places (commit messages): no Markdown
   escaping, references broken with a real zero-width space.
 - :func:`safe_url` accepts only http(s) URLs and percent-encodes what would
-  break a Markdown link; :func:`link` builds ``[label](url)`` or, for an unsafe
-  URL, just the escaped label.
+  break a Markdown link; :func:`link` builds ``[label](url)`` (a label without
+  brackets keeps its parentheses as written: nothing in it can end the link) or, for an
+  unsafe URL, just the escaped label.
 
 GitHub references are broken with a zero-width space written as the entity
 ``&#8203;`` right after ``@``/``#``: GitHub renders ``@&#8203;user`` as the
@@ -151,4 +152,7 @@ def link(label: object, url: object, max_len: int = 300) -> str:
     target = safe_url(url)
     if target is None:
         return text
+    if "[" not in text and "]" not in text:
+        # inside a link's brackets parentheses mean nothing: keep them as written
+        text = text.replace("\\(", "(").replace("\\)", ")")
     return f"[{text}]({target})"

@@ -94,6 +94,21 @@ class Technique:
     description: str
     section: str
     references: list[Reference] = field(default_factory=list)
+    line: int | None = None     # 0-based line of its table row
+    table: int | None = None    # index of its table in ``ListDoc.tables``
+
+
+@dataclass
+class TechniqueTable:
+    """A hand-written technique table: where it is and which column holds what."""
+    category: str
+    section: str
+    columns: int            # cells in the header row
+    name_col: int
+    desc_col: int | None
+    ref_col: int | None
+    header_line: int        # 0-based line of the header row
+    last_line: int          # 0-based line of the last row
 
 
 @dataclass
@@ -101,6 +116,8 @@ class ListDoc:
     sections: list[Section] = field(default_factory=list)
     engines: list[Engine] = field(default_factory=list)
     techniques: list[Technique] = field(default_factory=list)
+    tables: list[TechniqueTable] = field(default_factory=list)
+    linked: set[str] = field(default_factory=set)  # arXiv ids linked anywhere outside curator's regions
     duplicates: list[tuple[str, list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -112,6 +129,14 @@ class ListDoc:
         ids = {r.arxiv_id for t in self.techniques for r in t.references if r.arxiv_id}
         ids |= {ln.arxiv_id for e in self.engines for ln in e.links if ln.arxiv_id}
         return sorted(ids)
+
+    def is_list(self) -> bool:
+        """Whether this looks like the awesome-list: a section of engines or of techniques."""
+        return any(s.kind in ("engines", "techniques", "techniques-intro") for s in self.sections)
+
+    def has_table(self, category: str) -> bool:
+        """Whether the list has a hand-written technique table with references for ``category``."""
+        return any(t.category == category and t.ref_col is not None for t in self.tables)
 
     def shown_techniques(self, category: str) -> set[str]:
         """Technique keys the list's own tables already show for a category."""
@@ -271,18 +296,21 @@ def _add_link(eng: Engine, url: str, label: str, first_link: bool = False) -> No
 
 # --- tables ----------------------------------------------------------------------------
 
-def _table_rows(tokens, start: int) -> tuple[list[list], int]:
-    """Rows of inline tokens from a table starting at tokens[start]; returns (rows, index after)."""
+def _table_rows(tokens, start: int) -> tuple[list[list], list[int], int]:
+    """Rows of inline tokens from a table starting at tokens[start], the 0-based line of
+    each row; returns (rows, lines, index after)."""
     rows: list[list] = []
+    lines: list[int] = []
     i = start
     while tokens[i].type != "table_close":
         t = tokens[i]
         if t.type == "tr_open":
             rows.append([])
+            lines.append(t.map[0] if t.map else -1)
         elif t.type == "inline" and rows:
             rows[-1].append(t)
         i += 1
-    return rows, i + 1
+    return rows, lines, i + 1
 
 
 def _column(header: list[str], *names: str) -> int | None:
@@ -292,15 +320,19 @@ def _column(header: list[str], *names: str) -> int | None:
     return None
 
 
-def _techniques_from(rows, section: Section) -> list[Technique] | None:
+def _techniques_from(rows, lines: list[int], section: Section,
+                     doc: ListDoc) -> list[Technique] | None:
     header = [_plain(_inline_items(c)) for c in rows[0]] if rows else []
     name_col = _column(header, "technique", "method")
     if name_col is None or section.category is None:
         return None
     desc_col = _column(header, "description")
     ref_col = _column(header, "reference", "paper")
+    doc.tables.append(TechniqueTable(section.category, section.heading, len(header), name_col, desc_col, ref_col,
+                                     lines[0], lines[-1]))
+    table = len(doc.tables) - 1
     out = []
-    for row in rows[1:]:
+    for row, line in zip(rows[1:], lines[1:]):
         cells = [_inline_items(c) for c in row]
         if name_col >= len(cells):
             continue
@@ -308,7 +340,7 @@ def _techniques_from(rows, section: Section) -> list[Technique] | None:
         if not name:
             continue
         desc = _plain(cells[desc_col]) if desc_col is not None and desc_col < len(cells) else ""
-        tech = Technique(section.category, name, desc, section.heading)
+        tech = Technique(section.category, name, desc, section.heading, line=line, table=table)
         seen = set()
         for kind, label, href in (cells[ref_col] if ref_col is not None and ref_col < len(cells) else []):
             if kind == "link" and _is_web(href) and href not in seen:
@@ -375,8 +407,8 @@ def parse(text: str) -> ListDoc:
             if eng is not None:
                 _merge(doc, by_key, eng, sec)
         elif t.type == "table_open":
-            rows, i = _table_rows(tokens, i)
-            techs = _techniques_from(rows, sec)
+            rows, lines, i = _table_rows(tokens, i)
+            techs = _techniques_from(rows, lines, sec, doc)
             if techs is not None:
                 doc.techniques.extend(techs)
             elif sec.kind in ("prose", "table", "matrix"):
@@ -386,6 +418,7 @@ def parse(text: str) -> ListDoc:
         i += 1
     if not doc.sections:
         raise BadInput("the list has no headings: not an awesome-list Markdown file")
+    doc.linked = _linked_papers(tokens, skip)
     doc.duplicates = sorted(((e.name, e.sections) for e in doc.engines if len(e.sections) > 1),
                             key=lambda d: d[0].casefold())
     for s in doc.sections:
@@ -395,6 +428,23 @@ def parse(text: str) -> ListDoc:
     log.debug("parsed %d sections, %d engines, %d techniques", len(doc.sections), len(doc.engines),
               len(doc.techniques))
     return doc
+
+
+def linked_anywhere(text: str) -> set[str]:
+    """arXiv ids of every link of ``text``, curator's regions included."""
+    return _linked_papers(MarkdownIt("commonmark").enable("table").parse(text), [])
+
+
+def _linked_papers(tokens, skip: list[tuple[int, int]]) -> set[str]:
+    """arXiv ids of every link outside curator's regions (prose, tables, lists)."""
+    found: set[str] = set()
+    for t in tokens:
+        if t.type != "inline" or (t.map and any(b < t.map[0] <= e for b, e in skip)):
+            continue
+        for child in t.children or []:
+            if child.type == "link_open" and (aid := arxiv_id(child.attrGet("href") or "")):
+                found.add(aid)
+    return found
 
 
 def _same_repo_notes(doc: ListDoc) -> None:

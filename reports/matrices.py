@@ -166,15 +166,16 @@ def _page_label(url: str) -> str:
     return re.sub(r"^https?://", "", url)[:80]
 
 
-def feature_matrices(db, config, ctx: Context) -> str:
-    """The region: generated matrices for the groups the list does not keep by hand."""
+def feature_matrices(db, config, ctx: Context) -> str | None:
+    """The region: generated matrices for the groups the list does not keep by hand; None
+    (no region) when it keeps all three by hand (the pull request proposes changes to them
+    instead) or no documentation has been read yet."""
     groups = [g for g in vocab.GROUPS if g not in hand_made_groups(ctx.doc)]
     if not groups:
-        return ("_The comparison matrices of this section are kept by hand. curator reads every engine's documentation "
-                "and proposes changes to them, with quotes, in its pull requests._")
+        return None
     rows = store.features_of(db)
     if not rows:
-        return "_No engine documentation read yet: run `curator crawl docs`._"
+        return None
     marks: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
     for r in rows:
         marks.setdefault(r["engine"], {})[(r["grp"], r["feature"])] = r

@@ -1,9 +1,11 @@
 """Opening or updating curator's one pull request on the list's repository (PyGithub).
 
 A run: check the token (:mod:`reports.token_check`: expired, expiring or
-missing a permission fails before any write), sync maintainers' decisions on
-earlier PRs, read the list from the base branch, render it, and when it changed
-put it on the bot branch and keep ONE open PR for it.
+missing a permission fails before any write), read the list from the base
+branch, sync maintainers' decisions on earlier PRs against it (merged: a paper
+whose reference the merged list lacks was deleted by a maintainer, so it is
+rejected; closed: all rejected), render it, and when it changed put it on the
+bot branch and keep ONE open PR for it.
 
 Commits on a bot branch by anyone but the bot are never overwritten, reset or
 force-pushed: while its PR is open the update is held with a comment on the PR
@@ -27,7 +29,7 @@ from catalogue.errors import BadInput, RunFailed
 from db import prs
 from db.features import record_proposals
 from db.runs import now_iso
-from reports import chart, prbody
+from reports import chart, listparse, prbody
 from reports.token_check import check_token
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,7 @@ def propose(db, config, base_text: str, failed: list[dict[str, Any]] | None = No
     if render is None:
         from reports.render import render_text as render
     new_text, notes = render(base_text, db, config)
-    report = prbody.gather(db, config, base_text, new_text, failed or [])
+    report = prbody.gather(db, config, base_text, new_text, failed or [], notes)
     return Proposal(base_text, new_text, list(notes), report, prbody.title(config, report),
                     prbody.body(db, config, report))
 
@@ -111,13 +113,14 @@ class Publisher:
         self._refuse_protected(self.pr_cfg["branch"])
         self.bot = self.pr_cfg["bot_login"] or self._own_login()
         self.repo = self.gh.get_repo(self.list_cfg["repo"])
-        accepted, rejected = self.sync_decisions()
         try:
             base = self.repo.get_contents(self.list_cfg["path"], ref=self.list_cfg["branch"])
         except UnknownObjectException:
             raise BadInput(f"no {self.list_cfg['path']} on branch {self.list_cfg['branch']} of "
                            f"{self.list_cfg['repo']} (settings list.path, list.branch)") from None
-        proposal = propose(self.db, self.config, base.decoded_content.decode("utf-8"), self.failed, self.render)
+        base_text = base.decoded_content.decode("utf-8")
+        accepted, rejected = self.sync_decisions(base_text)
+        proposal = propose(self.db, self.config, base_text, self.failed, self.render)
         out = Outcome("unchanged", accepted=accepted, rejected=rejected, notes=self.notes)
         self.notes.extend(proposal.notes)
         if not proposal.changed:
@@ -131,7 +134,7 @@ class Publisher:
         commit = self._write(target, base, new_text, title)
         number, changed = self._pull_request(target, title, body)
         prs.save_pr(self.db, number, target.name, title, commit or None,
-                    [("paper", p["arxiv_id"]) for p in report.added])
+                    [("paper", p.arxiv_id) for p in report.added])
         record_proposals(self.db, number, report.matrix, now_iso()[:10])  # matrix cells, to remember decisions
         out.branch, out.pr_number, out.commit = target.name, number, commit
         if target.pr is None:
@@ -155,19 +158,21 @@ class Publisher:
 
     # --- decisions ------------------------------------------------------------
 
-    def sync_decisions(self) -> tuple[int, int]:
-        """Closed PRs of ours: merged -> their papers accepted, unmerged -> rejected."""
+    def sync_decisions(self, merged_text: str) -> tuple[int, int]:
+        """Closed PRs of ours: merged -> each paper accepted when ``merged_text`` (the
+        base branch's list now) still links it, rejected when a maintainer deleted its
+        reference; closed unmerged -> all rejected."""
         accepted = rejected = 0
+        kept = listparse.linked_anywhere(merged_text)
         for row in prs.open_prs(self.db):
             pr = self.repo.get_pull(row["number"])
             if pr.state != "closed":
                 continue
-            n = prs.record_decision(self.db, row["number"], bool(pr.merged))
-            if pr.merged:
-                accepted += n
-            else:
-                rejected += n
-            log.info("PR %s %s: %d papers", row["number"], "merged" if pr.merged else "closed", n)
+            yes, no = prs.record_decision(self.db, row["number"], bool(pr.merged), kept, _iso(pr.closed_at))
+            accepted += yes
+            rejected += no
+            log.info("PR %s %s: %d papers accepted, %d rejected", row["number"],
+                     "merged" if pr.merged else "closed", yes, no)
         return accepted, rejected
 
     # --- branch -----------------------------------------------------------------
@@ -305,6 +310,14 @@ class Publisher:
         if row is None:
             prs.save_pr(self.db, pr.number, self.pr_cfg["branch"], pr.title, None, [])
         prs.set_held(self.db, pr.number, digest)
+
+
+def _iso(when: datetime | None) -> str | None:
+    """GitHub's time (PyGithub gives UTC) in the database's format."""
+    if when is None:
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _by(commit, bot: str | None) -> bool:

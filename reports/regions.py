@@ -15,13 +15,15 @@ Registering a region
 --------------------
 A region is a name, the list heading it belongs under (matched by heading text,
 ignoring emoji and case) and a function ``(db, config) -> markdown`` that must
-return the same text for the same database (sort rows stably)::
+return the same text for the same database (sort rows stably). A function that
+returns ``None`` has nothing to show: its region is not inserted, and removed
+(markers included) where the list has it::
 
     from reports.regions import register
 
-    register("papers-caching", "Caching", my_function)
+    register("caching-benchmarks", "Caching", my_function)
     # or several at once, e.g. a module's list of (name, heading, function):
-    register_all(paper_regions.regions())
+    register_all(engine_regions.regions())
 
 Options of :func:`register`:
 
@@ -49,6 +51,9 @@ NAME = r"[a-z0-9][a-z0-9._-]*"
 BEGIN = re.compile(rf"^\s*<!--\s*curator:begin\s+({NAME})\s*-->\s*$")
 END = re.compile(rf"^\s*<!--\s*curator:end\s+({NAME})\s*-->\s*$")
 ANY_MARKER = re.compile(r"<!--\s*curator:(begin|end)\b", re.IGNORECASE)
+# regions earlier versions of curator wrote and this one removes: the per-category
+# paper tables (their papers are now references in the technique tables)
+RETIRED = re.compile(r"papers-[a-z0-9-]+")
 
 # a heading missing from the list -> the heading used instead (any region)
 FALLBACKS: dict[str, str] = {
@@ -63,6 +68,8 @@ class Context:
     doc: Any                 # reports.listparse.ListDoc of the list being rendered
     heading: str             # heading text (no emoji) the region sits under
     home: bool               # True when that is the region's own heading, not a fallback
+    plan: Any = None         # reports.papers.Plan: the papers of this update
+    placement: Any = None    # reports.references.Placement: where the added papers go
 
 
 @dataclass

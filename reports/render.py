@@ -1,16 +1,21 @@
-"""Rewrite the generated regions of the list, and nothing else.
+"""Rewrite the generated regions of the list, and add the update's papers to its tables.
 
-``render_text(text, db, config) -> (new_text, notes)`` fills every registered
-region (see ``reports.regions``): regions already marked in the text are
-re-rendered in place; missing ones are inserted at the end of the section
-their heading opens (noted in ``notes``). Bytes outside the markers never
-change, so a second run gives the same text. ``render_file`` does the same on
-a file, writing atomically (temp file in the same directory, then rename).
+``render_text(text, db, config) -> (new_text, notes)`` does two things:
 
-This module's own regions: ``comparison`` (every listed engine, columns blank
-until crawled) under "Comparison Table", and ``techniques-<category>`` under
-each category's heading (or "Optimization Techniques" when the list has none),
-showing the techniques the list's hand-written tables do not already show.
+- fills every registered region (see ``reports.regions``): regions already
+  marked in the text are re-rendered in place (or removed when their function
+  has nothing to show); missing ones are inserted at the end of the section
+  their heading opens, in registration order (noted in ``notes``);
+- adds each paper the update adds (``reports.papers``) to the list as one
+  reference, in its technique's row of a hand-written table (the row's
+  References cell gains it; nothing else changes) or as a new row of that table
+  (``reports.references``); papers of categories without a hand-written table
+  go to the generated technique tables (``reports.technique_tables``).
+
+Every other byte stays, so a second run gives the same text. ``render_file``
+does the same on a file, writing atomically (temp file in the same directory,
+then rename). Rendering a database into which no list was imported is bad
+input: it would fill the list with placeholders.
 """
 from __future__ import annotations
 
@@ -18,91 +23,47 @@ import codecs
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from catalogue.vocabulary import CATEGORIES
+from catalogue import vocabulary
 from catalogue.errors import BadInput, RunFailed
 from db import catalogue
-from catalogue import vocabulary
-from reports import escape, listparse, regions
+from reports import listparse, papers, references, regions
 from reports.regions import Context, RegionSpec
 
 log = logging.getLogger(__name__)
 
-COMPARISON_COLUMNS = ("Engine", "Kind", "Stars", "Δ stars", "Last release", "Licence", "Ease-of-Use",
-                      "Docs", "SNS", "Forum", "Meetup", "Ease-of-Deployment")
-KIND_LABELS = {"open_source": "open source", "gateway": "gateway", "commercial": "commercial", "other": "other"}
-
-
-# --- this module's regions -----------------------------------------------------------
-
-def _flag(v: Any) -> str:
-    return "" if v is None else ("✅" if v else "❌")
-
-
-def _num(v: Any) -> str:
-    if v is None:
-        return ""
-    return f"{v:,}" if isinstance(v, int) else f"{v:.2f}"
-
-
-def _delta(v: int | None) -> str:
-    return "" if v is None else f"{v:+,}"
-
-
-def _engine_url(r: dict[str, Any]) -> str | None:
-    return f"https://github.com/{r['repo']}" if r["repo"] else r["homepage"]
-
-
-def comparison(db, config) -> str:
-    """The engine comparison table: every engine in the list, one row each."""
-    rows = catalogue.engine_table(db)
-    if not rows:
-        return "_No engines imported yet: run `curator import-list` on this list._"
-    lines = ["| " + " | ".join(COMPARISON_COLUMNS) + " |", "|" + "---|" * len(COMPARISON_COLUMNS)]
-    for r in rows:
-        release = escape.cell(r["latest_release"] or "", 60)
-        if release and r["latest_release_date"]:
-            release += f" ({escape.cell(str(r['latest_release_date'])[:10])})"
-        cells = [
-            escape.link(r["name"], _engine_url(r), 100),
-            KIND_LABELS.get(r["kind"], escape.cell(r["kind"])),
-            _num(r["stars"]), _delta(r["stars_delta"]), release,
-            escape.cell(r["license"] or "", 40), _num(r["ease_of_use"]), escape.cell(r["docs_level"] or "", 40),
-            _flag(r["sns"]), _flag(r["forum"]), _flag(r["meetup"]), _num(r["ease_of_deployment"]),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def techniques_region(category: str):
-    """The region function for one category's techniques and references."""
-    def region(db, config, ctx: Context) -> str:
-        shown = ctx.doc.shown_techniques(category)
-        rows = [t for t in catalogue.techniques(db, category) if vocabulary.technique_key(t["name"]) not in shown]
-        head = [] if ctx.home else [f"**{vocabulary.HEADINGS[category]}**", ""]
-        if not rows:
-            msg = ("_Every technique curator knows in this category is in the table above._" if shown
-                   else "_No techniques in the database yet: run `curator import-list` on this list._")
-            return "\n".join(head + [msg])
-        lines = head + ["| Technique | Description | References |", "|---|---|---|"]
-        for t in rows:
-            refs = ", ".join(escape.link(r["label"] or r["arxiv_id"] or r["url"], r["url"], 120) for r in t["refs"])
-            lines.append(f"| {escape.cell(t['name'], 120)} | {escape.cell(t['description'] or '')} | {refs} |")
-        return "\n".join(lines)
-    region.__name__ = f"techniques_{category}"
-    return region
-
-
-regions.register("comparison", "Comparison Table", comparison, required=True)
-for _cat in CATEGORIES:
-    regions.register(f"techniques-{vocabulary.slug(_cat)}", vocabulary.HEADINGS[_cat], techniques_region(_cat),
-                     fallback="Optimization Techniques", context=True, required=True)
-
-# The regions about papers, candidate engines and the chart register themselves on import.
-from reports import paper_regions  # noqa: E402,F401
+# The regions register themselves on import, in this order: technique tables,
+# the comparison table, candidate engines and the star chart.
+from reports import technique_tables  # noqa: E402
+from reports import comparison  # noqa: E402,F401
+from reports import engine_regions  # noqa: E402,F401
 from reports import matrices  # noqa: E402,F401  (the comparison matrices from engines' docs)
+
+
+@dataclass
+class Update:
+    """What an update does to one list: its papers, and where the added ones go."""
+    doc: Any                                # reports.listparse.ListDoc
+    plan: papers.Plan
+    placement: references.Placement
+    descriptions: dict[tuple[str, str], str]
+
+
+def update_for(text: str, db, config) -> Update:
+    """The update of the list ``text``: its papers judged against it, and their places."""
+    if not catalogue.list_imported(db):
+        raise BadInput("no list imported into this database: run `curator import-list LIST.md` first "
+                       "(with the same --db)")
+    doc = listparse.parse(text)
+    plan = papers.build(db, config, doc)
+    known = technique_tables.known_techniques(db)
+    names = {cat: {key: row["name"] for key, row in rows.items()} for cat, rows in known.items()}
+    placement = references.place(plan.added, doc, names)
+    descriptions = {(cat, key): row["description"] or "" for cat, rows in known.items() for key, row in rows.items()}
+    return Update(doc, plan, placement, descriptions)
 
 
 # --- rendering -------------------------------------------------------------------------
@@ -116,9 +77,10 @@ def _split(text: str) -> list[str]:
     return lines
 
 
-def _content(spec: RegionSpec, db, config, ctx: Context) -> list[str]:
+def _content(spec: RegionSpec, db, config, ctx: Context) -> list[str] | None:
+    """The region's lines, or None when it has nothing to show."""
     out = spec.fn(db, config, ctx) if spec.context else spec.fn(db, config)
-    return str(out).strip("\n").split("\n")
+    return None if out is None else str(out).strip("\n").split("\n")
 
 
 def _section_at(doc, line: int):
@@ -147,30 +109,58 @@ def _body_end(doc, sec, lines: list[str]) -> int:
     return end
 
 
+def _insert_at(spec: RegionSpec, doc, sec, lines: list[str], marked: list[regions.Marked]) -> int:
+    """Where a missing region goes in its section: before the first region of the section
+    that comes later in registration order, else at the end of the section's content."""
+    order = {s.name: i for i, s in enumerate(regions.registered())}
+    nxt = [s.line for s in doc.sections if s.line > sec.line]
+    stop = min(nxt) if nxt else len(lines)
+    later = [m.begin for m in marked if sec.line < m.begin < stop and order.get(m.name, -1) > order[spec.name]]
+    if later:
+        at = min(later)
+        while at - 1 > sec.line and not lines[at - 1].strip():
+            at -= 1
+        return at
+    return _body_end(doc, sec, lines)
+
+
 def render_text(text: str, db, config) -> tuple[str, list[str]]:
-    """The list with every registered region rendered; notes say what was inserted or skipped."""
+    """The list with every registered region rendered and the update's papers added;
+    notes say what was inserted, removed or skipped."""
     marked = regions.find_regions(text)
-    doc = listparse.parse(text)
+    update = update_for(text, db, config)
+    doc = update.doc
     lines = _split(text)
     nl = "\r\n" if "\r\n" in text else "\n"
     notes: list[str] = []
     present = {m.name for m in marked}
-    replace: dict[int, tuple[int, list[str]]] = {}
+    edited, rows = references.line_edits(lines, doc, update.placement, {p.arxiv_id: p for p in update.plan.added},
+                                         update.descriptions)
+    replace: dict[int, tuple[int, list[str] | None]] = {}
     for m in marked:
         spec = regions.get(m.name)
         if spec is None:
-            notes.append(f"line {m.begin + 1}: region {m.name} is not known to curator; left as it is")
+            if regions.RETIRED.fullmatch(m.name):
+                replace[m.begin] = (m.end, None)
+                notes.append(f"removed region {m.name} (line {m.begin + 1}): curator no longer writes it")
+            else:
+                notes.append(f"line {m.begin + 1}: region {m.name} is not known to curator; left as it is")
             continue
         sec = _section_at(doc, m.begin)
         home = sec is not None and vocabulary.heading_key(sec.text) == vocabulary.heading_key(spec.heading)
-        ctx = Context(doc, sec.text if sec else "", home)
-        replace[m.begin] = (m.end, _content(spec, db, config, ctx))
+        content = _content(spec, db, config, Context(doc, sec.text if sec else "", home, update.plan,
+                                                     update.placement))
+        replace[m.begin] = (m.end, content)
+        if content is None:
+            notes.append(f"removed region {m.name} (line {m.begin + 1}): nothing to show")
     inserts: dict[int, list[str]] = {}
     for spec in regions.registered():
         if spec.name in present:
             continue
         found = _target(spec, doc)
         if found is None:
+            if _content(spec, db, config, Context(doc, "", False, update.plan, update.placement)) is None:
+                continue  # nothing to show: no heading needed
             msg = " or ".join(repr(h) for h in spec.headings())
             msg = f"no heading {msg} in the list for region {spec.name}"
             if spec.required and not marked:
@@ -178,14 +168,17 @@ def render_text(text: str, db, config) -> tuple[str, list[str]]:
             notes.append(msg + "; not added")
             continue
         sec, home = found
-        at = _body_end(doc, sec, lines)
-        block = ["", regions.begin_line(spec.name), "", *_content(spec, db, config, Context(doc, sec.text, home)),
-                 "", regions.end_line(spec.name)]
-        inserts.setdefault(at, []).extend(block)
+        content = _content(spec, db, config, Context(doc, sec.text, home, update.plan, update.placement))
+        if content is None:
+            continue
+        at = _insert_at(spec, doc, sec, lines, marked)
+        inserts.setdefault(at, []).extend(["", regions.begin_line(spec.name), "", *content, "",
+                                           regions.end_line(spec.name)])
         notes.append(f"inserted region {spec.name} under heading {sec.text!r} (line {sec.line + 1})")
-    result = _assemble(lines, replace, inserts, nl)
+    result = _assemble(lines, replace, inserts, nl, edited, rows)
     inserted = {n for block in inserts.values() for n in (m.group(1) for m in map(regions.BEGIN.match, block) if m)}
-    _check_markers(result, present | {s.name for s in regions.registered()}, present | inserted)
+    removed = {m.name for m in marked if m.begin in replace and replace[m.begin][1] is None}
+    _check_markers(result, present | {s.name for s in regions.registered()}, (present - removed) | inserted)
     for note in notes:
         log.debug("%s", note)
     return result, notes
@@ -207,13 +200,19 @@ def _check_markers(result: str, names: set[str], expected: set[str]) -> None:
                        f"open?); the list was not changed")
 
 
-def _assemble(lines: list[str], replace: dict[int, tuple[int, list[str]]],
-              inserts: dict[int, list[str]], nl: str) -> str:
+def _assemble(lines: list[str], replace: dict[int, tuple[int, list[str] | None]],
+              inserts: dict[int, list[str]], nl: str, edited: dict[int, str] | None = None,
+              rows: dict[int, list[str]] | None = None) -> str:
+    """The new text: ``lines`` with regions replaced (None: removed with one blank line
+    around it), blocks inserted before line indexes, edited lines, and table rows
+    inserted before line indexes (ahead of any block inserted there)."""
+    edited, rows = edited or {}, rows or {}
     out: list[str] = []
     i = 0
-    if lines and len(lines) in inserts and not lines[-1].endswith("\n"):
+    if lines and (len(lines) in inserts or len(lines) in rows) and not lines[-1].endswith("\n"):
         lines = lines[:-1] + [lines[-1] + nl]
     while i <= len(lines):
+        out.extend(x + nl for x in rows.get(i, []))
         if i in inserts:
             out.extend(x + nl for x in inserts[i])
             if i < len(lines) and lines[i].strip():
@@ -222,11 +221,16 @@ def _assemble(lines: list[str], replace: dict[int, tuple[int, list[str]]],
             break
         if i in replace:
             end, content = replace[i]
+            if content is None:
+                i = end + 1
+                if i < len(lines) and not lines[i].strip() and (not out or not out[-1].strip()):
+                    i += 1
+                continue
             out.append(lines[i])
             out.extend(x + nl for x in ["", *content, ""])
             i = end
             continue
-        out.append(lines[i])
+        out.append(edited.get(i, lines[i]))
         i += 1
     return "".join(out)
 

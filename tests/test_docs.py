@@ -338,9 +338,9 @@ def block_scores_deployment() -> str:
 def block_categories() -> str:
     from catalogue.vocabulary import VOCABULARY, slug
 
-    rows = [[f"`{c.id}`", c.heading, ", ".join(c.heading_aliases) or "",
-             f"`techniques-{slug(c.id)}`, `papers-{slug(c.id)}`", str(len(c.techniques))] for c in VOCABULARY]
-    return _table(["category", "heading", "other spellings", "regions", "built-in techniques"], rows)
+    rows = [[f"`{c.id}`", c.heading, ", ".join(c.heading_aliases) or "", f"`techniques-{slug(c.id)}`",
+             str(len(c.techniques))] for c in VOCABULARY]
+    return _table(["category", "heading", "other spellings", "region", "built-in techniques"], rows)
 
 
 GENERATORS: dict[str, Callable[[], str]] = {

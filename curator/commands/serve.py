@@ -18,9 +18,6 @@ import click
 from curator.app import App, pass_app
 from catalogue.errors import BadInput, RunFailed
 
-# Datasette limits for the served copy: one slow query must not hog the server.
-SETTINGS = {"sql_time_limit_ms": 3000, "max_returned_rows": 2000, "default_page_size": 50}
-
 
 @click.command(short_help="Serve the database with Datasette, read-only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
@@ -74,9 +71,10 @@ def _run_datasette(path: Path, host: str, port: int, list_repo: str, verbose: bo
     import uvicorn
     from datasette.app import Datasette
 
-    from db.datasette import metadata
+    from db.datasette import SETTINGS, TEMPLATES, metadata
 
-    ds = Datasette(immutables=[str(path)], metadata=metadata(list_repo), settings=SETTINGS)
+    ds = Datasette(immutables=[str(path)], metadata=metadata(list_repo), settings=SETTINGS,
+                   template_dir=str(TEMPLATES))
     asyncio.run(ds.invoke_startup())
     # uvicorn shuts down cleanly on SIGINT/SIGTERM, then re-raises the signal;
     # turning it into an exception here lets the caller remove the copy.

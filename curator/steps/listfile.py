@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from catalogue.errors import RunFailed
+from catalogue.errors import BadInput, RunFailed
 from curator.steps import StepResult, from_run
 
 
@@ -15,6 +15,9 @@ def import_list(app, list_file: str | Path) -> StepResult:
     from reports import listparse
 
     doc = listparse.parse(listparse.read_list(list_file))
+    if not doc.is_list():
+        raise BadInput(f"{list_file}: not the list: no section of engines (such as 'Open Source Inference "
+                       "Engines') and none of techniques ('Optimization Techniques' or a category heading)")
     with app.run("import-list") as run:
         counts = save_list(app.db, doc, vocabulary.BUILTIN, vocabulary.technique_key, now_iso())
         for key, n in counts.items():
@@ -37,8 +40,15 @@ def import_list(app, list_file: str | Path) -> StepResult:
 def render(app, list_file: str | Path, *, check: bool = False) -> StepResult:
     """Rewrite the generated regions of the list; with ``check``, change nothing and
     fail (:class:`RunFailed`) when the file would change."""
+    from db.catalogue import list_imported
+    from reports import listparse
     from reports.render import render_file
 
+    listparse.parse(listparse.read_list(list_file))  # an unreadable file or broken markers first
+    app.check_db_folder()
+    if not Path(app.db_path).is_file() or not list_imported(app.db):
+        raise BadInput(f"no list imported into {app.db_path}: run `curator import-list {list_file}` first "
+                       "(with the same --db)")
     notes: list[str] = []
     with app.run("render --check" if check else "render") as run:
         changed = render_file(list_file, app.db, app.config, check=check, notes=notes)

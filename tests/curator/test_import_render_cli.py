@@ -69,8 +69,7 @@ def test_import_render_import_round_trip_and_check(tmp_path, fixtures, capsys, n
     assert run(tmp_path, "render", str(lst)) == 0
     rendered = lst.read_bytes()
     assert rendered != (fixtures / name).read_bytes()
-    heading = "Batch Optimization" if name != "seed-list.md" else "Optimization Techniques"
-    assert f"inserted region techniques-batch-optimization under heading {heading!r}" in capsys.readouterr().err
+    assert "inserted region comparison under heading 'Comparison Table'" in capsys.readouterr().err
     assert run(tmp_path, "render", str(lst), "--check") == 0
     assert run(tmp_path, "render", str(lst)) == 0
     assert lst.read_bytes() == rendered
@@ -89,7 +88,9 @@ def test_render_broken_markers_exit_2_file_untouched(tmp_path, capsys):
 
 def test_render_missing_heading_and_bad_config(tmp_path, capsys):
     lst = tmp_path / "README.md"
-    lst.write_bytes(b"# L\n\n## Optimization Techniques\n")
+    lst.write_bytes(b"# L\n\n## Open Source Inference Engines\n\n- [A](https://github.com/a/b)\n\n"
+                    b"## Optimization Techniques\n")
+    assert run(tmp_path, "import-list", str(lst)) == 0
     assert run(tmp_path, "render", str(lst)) == 2
     assert "no heading 'Comparison Table'" in capsys.readouterr().err
     bad = tmp_path / "curator.toml"
@@ -121,14 +122,15 @@ def test_every_command_has_a_whole_one_line_description(args, capsys, monkeypatc
 def test_render_records_runs(tmp_path, fixtures):
     lst = tmp_path / "README.md"
     shutil.copy(fixtures / "seed-list.md", lst)
+    assert run(tmp_path, "import-list", str(lst)) == 0
     assert run(tmp_path, "render", str(lst)) == 0
     assert run(tmp_path, "render", str(lst), "--check") == 0
     from db import open_db
 
     rows = open_db(tmp_path / "c.db").execute("SELECT command, status, counts FROM runs ORDER BY id").fetchall()
-    assert [(c, s) for c, s, _ in rows] == [("render", "ok"), ("render --check", "ok")]
-    counts = json.loads(rows[0][2])
-    assert counts["changed"] == 1 and counts["regions_inserted"] >= 11  # more when other modules register
+    assert [(c, s) for c, s, _ in rows] == [("import-list", "ok"), ("render", "ok"), ("render --check", "ok")]
+    counts = json.loads(rows[1][2])
+    assert counts["changed"] == 1 and counts["regions_inserted"] >= 1
 
 
 LICENSE_EXAMPLE = """## License
@@ -175,7 +177,9 @@ def test_markers_in_code_blocks_are_a_maintainers_example(tmp_path, fixtures, ca
     assert "appears twice" not in err and "error" not in err
 
 
-def test_a_region_that_would_land_in_an_open_fence_is_refused(tmp_path, capsys):
+def test_a_region_that_would_land_in_an_open_fence_is_refused(tmp_path, capsys, fixtures):
+    assert run(tmp_path, "import-list", str(fixtures / "seed-list.md")) == 0
+    capsys.readouterr()
     lst = tmp_path / "README.md"
     raw = (b"# L\n\n## Optimization Techniques\n\n## Comparison Table\n\n```\nan example never closed\n")
     lst.write_bytes(raw)
@@ -183,3 +187,51 @@ def test_a_region_that_would_land_in_an_open_fence_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "would land inside a code block" in err
     assert lst.read_bytes() == raw
+
+
+# --- wrong usage: exit 2, one line, nothing written ------------------------------------------
+
+def one_error_line(capsys, *words) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("curator: error: ") and err.count("\n") == 1, err
+    assert all(w in err for w in words), err
+    return err
+
+
+def test_render_before_import_list_exits_2_and_leaves_the_list(tmp_path, fixtures, capsys):
+    lst = tmp_path / "README.md"
+    shutil.copy(fixtures / "seed-list.md", lst)
+    assert run(tmp_path, "render", str(lst)) == 2
+    one_error_line(capsys, "no list imported", "curator import-list")
+    assert lst.read_bytes() == (fixtures / "seed-list.md").read_bytes()
+    assert not (tmp_path / "c.db").exists()  # not even an empty database
+    assert run(tmp_path, "render", str(lst), "--check") == 2
+    capsys.readouterr()
+    from db import open_db
+
+    open_db(tmp_path / "c.db").conn.close()  # a database, but no list in it
+    assert run(tmp_path, "render", str(lst)) == 2
+    one_error_line(capsys, "no list imported")
+    assert lst.read_bytes() == (fixtures / "seed-list.md").read_bytes()
+
+
+@pytest.mark.parametrize("args", [["score"], ["import-list", "LIST"], ["render", "LIST"], ["classify", "--limit", "1"],
+                                  ["nightly", "--list", "LIST", "--dry-run", "OUT"]])
+def test_a_db_in_a_missing_folder_exits_2_and_creates_nothing(tmp_path, fixtures, capsys, args):
+    lst = tmp_path / "README.md"
+    shutil.copy(fixtures / "seed-list.md", lst)
+    args = [str(lst) if a == "LIST" else str(tmp_path / "out") if a == "OUT" else a for a in args]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["--db", str(tmp_path / "missing-dir" / "x.db"), *args]) == 2
+    one_error_line(capsys, "missing-dir", "does not exist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert lst.read_bytes() == (fixtures / "seed-list.md").read_bytes()
+
+
+def test_import_list_of_a_file_that_is_not_the_list_exits_2(tmp_path, capsys):
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"  # curator's own README: headings, no engines
+    assert run(tmp_path, "import-list", str(readme)) == 2
+    one_error_line(capsys, "not the list", "Open Source Inference Engines")
+    assert not (tmp_path / "c.db").exists()

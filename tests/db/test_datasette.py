@@ -358,3 +358,74 @@ def test_serve_publish_writes_clean_copy(source_db, tmp_path, capsys):
     finally:
         conn.close()
     assert "papers" in tables and not tables & set(INTERNAL_TABLES)
+
+
+# --- what the database page opens on ------------------------------------------------------------
+
+def test_database_page_opens_on_views_then_main_tables(server):
+    status, body = _get(server, "/curator")
+    html = body.decode()
+    assert status == 200
+    start, main, other = html.index('id="views"'), html.index('id="tables"'), html.index('id="other-tables"')
+    assert start < main < other
+    # the views and main tables in the layout's order, each with its description
+    links = [html.index(f'/curator/{name}"') for name in ("engine_overview", "classified_papers")]
+    assert start < links[0] < links[1] < main
+    assert html.index('/curator/papers?_nocol=abstract"', main) < html.index('/curator/engines"', main) < other
+    assert '/curator/engine_scores?_nocol=components"' in html  # opens without its JSON column
+    assert "Each engine with its latest GitHub statistics and latest scores." in html[start:main]
+    assert html.index('/curator/authors"') > other and html.index('/curator/runs"') > other
+
+
+def test_papers_facet_by_curators_category(server):
+    data = _json(server, "/curator/classified_papers.json")
+    counts = {item["value"]: item["count"] for item in data["facet_results"]["category"]["results"]}
+    assert counts == {"sampling_optimization": 3, "caching": 1, "quantization": 1}
+    rows = _json(server, "/curator/classified_papers.json?category=sampling_optimization&_shape=array")
+    assert {(r["arxiv_id"], r["label_source"], r["status"]) for r in rows} == {
+        ("2606.00001", "classifier", "proposed"), ("2606.00002", "maintainer", "accepted"),
+        ("2606.00005", "maintainer", "rejected")}
+
+
+def test_engine_scores_facet_by_date_and_docs_level_not_by_engine(server):
+    data = _json(server, "/curator/engine_scores.json")
+    assert "engine" not in data["facet_results"] and {"date", "docs_level"} <= set(data["facet_results"])
+
+
+def test_no_facet_on_a_column_that_identifies_the_row(mem_db):
+    for name, config in TABLE_CONFIG.items():
+        if name not in mem_db.table_names():
+            continue
+        pks = mem_db[name].pks
+        unique = {idx.columns[0] for idx in mem_db[name].indexes if idx.unique and len(idx.columns) == 1}
+        for facet in config.get("facets", []):
+            assert pks != [facet] and facet not in unique, (name, facet)
+
+
+def test_cells_are_cut_in_html_only(tmp_path):
+    """Datasette's truncate_cells_html: a 2,000-character components cell shows 160 characters and
+    an ellipsis in the HTML table; the JSON API keeps it whole."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from db.datasette import SETTINGS, TEMPLATES
+
+    path = tmp_path / "curator.db"
+    db = open_db(path)
+    long = json.dumps({"parts": ["x" * 40] * 50})
+    with db.conn:
+        db["engines"].insert({"name": "vLLM", "kind": "open_source", "section": "S", "first_seen": WHEN})
+        db["engine_scores"].insert({"engine": "vLLM", "date": "2026-06-30", "components": long})
+    db.conn.close()
+
+    async def fetch():
+        ds = Datasette(immutables=[str(path)], metadata=metadata(), settings=SETTINGS, template_dir=str(TEMPLATES))
+        await ds.invoke_startup()
+        html = (await ds.client.get("/curator/engine_scores")).text
+        data = (await ds.client.get("/curator/engine_scores.json?_shape=array")).json()
+        return html, data
+
+    html, data = asyncio.run(fetch())
+    assert long not in html and long[:SETTINGS["truncate_cells_html"]].replace('"', "&#34;") in html
+    assert data[0]["components"] == long

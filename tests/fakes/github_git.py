@@ -54,6 +54,7 @@ class Pull:
     body: str
     state: str = "open"
     merged: bool = False
+    closed_at: str | None = None
     labels: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
 
@@ -118,15 +119,15 @@ class FakeGitHub:
     def text(self, branch: str, path: str) -> str:
         return self.commits[self.refs[branch]].tree[path].decode()
 
-    def merge(self, number: int) -> None:
+    def merge(self, number: int, at: str = "2026-07-02T09:00:00Z") -> None:
         pr = self.pulls[number]
         head = self.refs[pr.head]
         sha = self._commit(dict(self.commits[head].tree), [self.refs[pr.base], head], "merge", "maintainer", "web-flow")
         self.refs[pr.base] = sha
-        pr.state, pr.merged = "closed", True
+        pr.state, pr.merged, pr.closed_at = "closed", True, at
 
-    def close(self, number: int) -> None:
-        self.pulls[number].state = "closed"
+    def close(self, number: int, at: str = "2026-07-02T09:00:00Z") -> None:
+        self.pulls[number].state, self.pulls[number].closed_at = "closed", at
 
     def writes(self) -> list[tuple[str, str]]:
         return [(r.method, r.path) for r in self.server.requests if r.method != "GET"]
@@ -346,6 +347,7 @@ class FakeGitHub:
         head_sha = self.refs.get(pr.head, "")
         return {"url": url, "id": 90000 + pr.number, "number": pr.number, "state": pr.state, "title": pr.title,
                 "body": pr.body, "draft": False, "merged": pr.merged, "user": self._user(self.bot),
+                "closed_at": pr.closed_at, "merged_at": pr.closed_at if pr.merged else None,
                 "html_url": f"https://github.com/{self.full_name}/pull/{pr.number}",
                 "issue_url": f"{self.api}/repos/{self.full_name}/issues/{pr.number}",
                 "labels": [{"id": i, "name": n, "color": "ededed"} for i, n in enumerate(pr.labels)],

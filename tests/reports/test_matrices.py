@@ -130,12 +130,14 @@ def test_hand_made_matrices_are_never_rewritten(mem_db, fixtures):
     store.save_engine_features(mem_db, "vLLM", "d", marks("vllm", {("hardware", "Windows"): (1, "Windows works.",
                                                                                             "stated")}))
     new, _ = render_text(text, mem_db, CONFIG)
-    assert "kept by hand" in region_of(new) and "| Engine |" not in region_of(new)
+    assert "curator:begin feature-matrices" not in new  # no generated matrices beside the hand-made ones
     start, end = text.index("### 💻 Hardware Support Matrix"), text.index("### 🧭 Radar Chart")
     assert new[new.index("### 💻 Hardware Support Matrix"):new.index("### 🧭 Radar Chart")] == text[start:end]
 
 
-def test_no_docs_read_yet_says_so(mem_db, fixtures):
+def test_no_region_before_any_docs_are_read(mem_db, fixtures):
     text = (fixtures / "seed-list.md").read_text(encoding="utf-8")
     save(mem_db, text)
-    assert "run `curator crawl docs`" in region_of(render_text(text, mem_db, CONFIG)[0])
+    new, notes = render_text(text, mem_db, CONFIG)
+    assert "curator:begin feature-matrices" not in new and "| Engine |" not in new
+    assert not any("feature-matrices" in n for n in notes)

@@ -112,13 +112,16 @@ def test_the_pull_request_records_its_proposals_and_a_rejection_sticks(mem_db):
     from db import open_db
     from reports.render import render_text
     from tests.fakes.github_git import FakeGitHub
-    from tests.reports.test_paper_regions import add_paper
+    from tests.reports.helpers import add_paper, import_list
     from tests.reports.test_publish import TOKEN, make_config, publish
 
     config = make_config()
-    rendered = render_text(MATRIX_LIST, open_db(None), config)[0]
+    listed = open_db(None)
+    import_list(listed, MATRIX_LIST)
+    rendered = render_text(MATRIX_LIST, listed, config)[0]
     fake = FakeGitHub("owner/list", {"README.md": rendered}, token=TOKEN, bot="curator-bot")
     with fake.server:
+        import_list(mem_db, MATRIX_LIST)
         mem_db["engines"].insert({"name": "vLLM", "kind": "open_source", "repo": "vllm-project/vllm", "section": "s",
                                   "first_seen": NOW})
         store.save_engine_features(mem_db, "vLLM", "2026-06-02", marks("vllm", {

@@ -12,7 +12,7 @@ from catalogue.errors import BadInput, RunFailed
 from curator.clients import GitHubAccess, github_api
 from reports.publish import Publisher
 from tests.fakes.github_git import FakeGitHub, blob_sha
-from tests.reports.test_paper_regions import add_engine, add_paper
+from tests.reports.helpers import add_engine, add_paper, import_list
 from tests.reports.test_prbody import HOSTILE, assert_inert
 
 TOKEN = "ghp_testtoken0123456789"
@@ -24,6 +24,8 @@ Hand-written intro.
 
 <!-- curator:begin papers-caching -->
 <!-- curator:end papers-caching -->
+
+## Comparison Table
 
 ## Contributing
 
@@ -39,14 +41,22 @@ def make_config(**pr):
 
 
 def _rendered_empty() -> str:
-    """The list as curator renders it from an empty database: what main holds after a merge."""
+    """The list as curator renders it from a database with only the list: what main holds after a merge."""
     from db import open_db
     from reports.render import render_text
 
-    return render_text(RAW_LIST, open_db(None), make_config())[0]
+    db = open_db(None)
+    import_list(db, RAW_LIST)
+    return render_text(RAW_LIST, db, make_config())[0]
 
 
 LIST = _rendered_empty()
+
+
+@pytest.fixture(autouse=True)
+def imported(mem_db):
+    """Each test's database holds the list, as after `curator import-list`."""
+    import_list(mem_db, LIST)
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +245,8 @@ def test_hostile_title_is_inert_in_list_body_and_commit(mem_db, fake):
     assert_inert(fake.pulls[1].body)
     own_markers = re.compile(r"^<!-- curator:(begin|end) [a-z0-9-]+ -->$", re.MULTILINE)
     assert_inert(own_markers.sub("", new_list))
-    region = new_list.split("<!-- curator:begin papers-caching -->")[1].split("<!-- curator:end papers-caching -->")[0]
+    region = new_list.split("<!-- curator:begin techniques-caching -->")[1].split(
+        "<!-- curator:end techniques-caching -->")[0]
     assert len(region.strip().splitlines()) == 3  # header, rule, one row: the newline did not split it
     assert new_list.endswith("## Contributing\n\nBe nice.\n")
     assert "@" not in put["message"] and "#" not in put["message"]
@@ -456,3 +467,30 @@ def test_closed_pr_branch_of_only_curators_commits_is_reused_with_an_app_token(m
         out = publish(mem_db, fake)
         assert (out.action, out.branch, out.pr_number) == ("opened", f"{BRANCH}-2", 3)
         assert fake.refs[BRANCH] == maintainer_head
+
+
+def test_a_reference_deleted_before_merging_is_a_rejection(mem_db, fake):
+    from db.classify import human_labels
+
+    add_paper(mem_db, "2606.00001", "Prefix caching at scale", abstract="prefix caching")
+    add_paper(mem_db, "2606.00002", "Prefix caching again", abstract="prefix caching")
+    publish(mem_db, fake)
+    proposed = fake.text(BRANCH, "README.md")
+    edited = re.sub(r", \[[^\]]*\]\(https://arxiv\.org/abs/2606\.00002\)", "", proposed)
+    assert edited != proposed and "2606.00001" in edited
+    fake.push(BRANCH, "README.md", edited, login="alice")  # the maintainer deletes one reference...
+    fake.merge(1)  # ...and merges
+
+    out = publish(mem_db, fake)
+
+    assert (out.accepted, out.rejected) == (1, 1)
+    status = dict(mem_db.execute("SELECT arxiv_id, status FROM paper_labels WHERE source = 'maintainer'").fetchall())
+    assert status == {"2606.00001": "accepted", "2606.00002": "rejected"}
+    learned = {r["arxiv_id"]: r["label"] for r in human_labels(mem_db)}
+    assert learned == {"2606.00001": "caching", "2606.00002": "irrelevant"}  # the classifier learns both
+    assert mem_db.execute("SELECT updated FROM pull_requests").fetchone()[0] == "2026-07-02T09:00:00+00:00"
+    assert out.action == "unchanged"  # main as merged is what curator would render: nothing to propose
+    add_paper(mem_db, "2606.00003", "A third cache paper")
+    publish(mem_db, fake)
+    assert "2606.00002" not in fake.text(BRANCH, "README.md") and "2606.00002" not in fake.pulls[2].body
+    assert "2606.00003" in fake.pulls[2].body

@@ -1,0 +1,90 @@
+"""What the pull request does with one paper: add it, fold it under "maybe", hold it back, or leave it out.
+
+One function, :func:`triage`, decides from numbers and two facts about the
+list, so a calibrated model can replace the numbers without touching the
+reports:
+
+- inputs: the classifier's relevance (0-1), its likeliest category and that
+  category's confidence, the second likeliest category and its confidence,
+  the settings' bars (:class:`Bars`), whether the list already cites the paper
+  and whether a maintainer rejected it;
+- output: a :class:`Verdict` of one of four kinds.
+
+The rules, in order: a paper the list cites or a maintainer rejected is held
+back (relevant, with that reason); a paper below the relevance bar, or with no
+category, is not relevant; a relevant paper whose category is at or above the
+confidence bar is added; any other relevant paper is a "maybe", shown folded
+with its two likeliest categories. No relevant paper is dropped without a
+kind and a reason, so the pull request's counts add up:
+``fetched = relevant + not relevant`` and
+``relevant = added + maybe + held back``.
+
+The folded list is never longer than the added one (:func:`maybe_shown`);
+the rest are counted, not dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+ADDED = "added"
+MAYBE = "maybe"
+HELD = "held back"
+NOT_RELEVANT = "not relevant"
+NOT_CLASSIFIED = "not classified"
+
+IN_LIST = "already in the list"
+REJECTED = "rejected earlier by a maintainer"
+
+
+@dataclass(frozen=True)
+class Bars:
+    """The thresholds of the settings' ``[classifier]`` table."""
+
+    relevance: float   # classifier.relevance_threshold
+    confidence: float  # classifier.confidence_threshold
+
+    @classmethod
+    def from_settings(cls, classifier: Mapping[str, Any]) -> "Bars":
+        return cls(float(classifier["relevance_threshold"]), float(classifier["confidence_threshold"]))
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The classifier's numbers for one paper (``None``: it was not classified)."""
+
+    relevance: float | None
+    category: str | None = None
+    confidence: float | None = None
+    second: str | None = None
+    second_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str        # ADDED, MAYBE, HELD, NOT_RELEVANT or NOT_CLASSIFIED
+    reason: str = ""  # why a paper is held back (IN_LIST, REJECTED); empty otherwise
+
+    @property
+    def relevant(self) -> bool:
+        return self.kind in (ADDED, MAYBE, HELD)
+
+
+def triage(scores: Scores, bars: Bars, *, in_list: bool = False, rejected: bool = False) -> Verdict:
+    """The one decision; see the module docstring for the rules."""
+    if in_list:
+        return Verdict(HELD, IN_LIST)
+    if rejected:
+        return Verdict(HELD, REJECTED)
+    if scores.relevance is None:
+        return Verdict(NOT_CLASSIFIED)
+    if scores.category is None or scores.relevance < bars.relevance:
+        return Verdict(NOT_RELEVANT)
+    if (scores.confidence or 0.0) >= bars.confidence:
+        return Verdict(ADDED)
+    return Verdict(MAYBE)
+
+
+def maybe_shown(n_maybe: int, n_added: int) -> int:
+    """How many "maybe" papers the pull request shows: never more than it adds."""
+    return max(0, min(n_maybe, n_added))
