@@ -10,6 +10,8 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
+from db import transaction
+
 from db.runs import now_iso
 
 # Repository states the GitHub crawl uses for links that lead nowhere.
@@ -31,7 +33,7 @@ def save_pr(db: sqlite_utils.Database, number: int, branch: str, title: str, hea
             items: Iterable[tuple[str, str]]) -> None:
     """Record an open PR and replace the set of items it proposes."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         db.execute(
             """INSERT INTO pull_requests (number, branch, title, state, merged, head_sha, created, updated)
                VALUES (?, ?, ?, 'open', 0, ?, ?, ?)
@@ -62,7 +64,7 @@ def pr_papers(db: sqlite_utils.Database, number: int) -> list[str]:
 
 def set_held(db: sqlite_utils.Database, number: int, digest: str) -> None:
     """Remember that the update was held for this set of maintainer commits (kind 'held')."""
-    with db.conn:
+    with transaction(db):
         db.execute("DELETE FROM pr_items WHERE pr_number = ? AND kind = 'held'", (number,))
         db.execute("INSERT INTO pr_items (pr_number, kind, key) VALUES (?, 'held', ?)", (number, digest))
 
@@ -80,8 +82,8 @@ def record_decision(db: sqlite_utils.Database, number: int, merged: bool) -> int
     """
     status = "accepted" if merged else "rejected"
     now = now_iso()
-    papers = pr_papers(db, number)
-    with db.conn:
+    with transaction(db):
+        papers = pr_papers(db, number)
         for arxiv_id in papers:
             best = _rows(db, """SELECT category, technique, confidence FROM paper_labels
                                 WHERE arxiv_id = ? AND source = 'classifier' ORDER BY rank LIMIT 1""",
