@@ -371,8 +371,26 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     _views(db)
 
 
+def _m002_processes(db: sqlite_utils.Database) -> None:
+    """State every curator process must see: when each source was last asked (its
+    politeness delay holds across processes), and which process owns a run (so a run
+    whose process died can be told from one still going)."""
+    db.execute("""
+        CREATE TABLE request_times (
+            source TEXT PRIMARY KEY,
+            last_request REAL NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE run_processes (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL
+        )""")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
+    _m002_processes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
