@@ -14,6 +14,7 @@ FINE = ("ok", "skipped")  # any other status of a source is a page that could no
 def crawl_web(app, *, engines: tuple[str, ...] = (), readme_only: bool = False) -> StepResult:
     """Detect docs, community channels and install methods of every engine (or of ``engines``)."""
     from crawler.web import SafeFetcher, crawl_engine
+    from db.pacing import RequestTimes
     from db.runs import now_iso
     from db.web import engines_to_crawl, save_web_signals
 
@@ -25,7 +26,7 @@ def crawl_web(app, *, engines: tuple[str, ...] = (), readme_only: bool = False) 
         fetcher = None if readme_only else SafeFetcher(
             cfg["user_agent"], connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
             max_bytes=cfg["max_bytes"], deadline_seconds=cfg["deadline_seconds"],
-            max_redirects=cfg["max_redirects"])
+            max_redirects=cfg["max_redirects"], delay_seconds=cfg["delay_seconds"], shared=RequestTimes(app.db))
         today = now_iso()[:10]
         with app.progress("crawl web", len(rows)) as progress:
             for row in rows:
