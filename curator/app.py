@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from typing import Iterator
@@ -9,6 +10,7 @@ from typing import Iterator
 import click
 
 from catalogue import settings as config_mod
+from catalogue.errors import BadInput
 from curator.lock import exclusive
 from curator.runs import Run, recorded
 
@@ -22,6 +24,7 @@ class App:
         self._config: config_mod.Config | None = None
         self._db = None
         self.recorded: list[str] = []  # the commands this invocation recorded in `runs`, in order
+        self._checked = False  # the file was found writable and sound (once per invocation)
 
     @property
     def config(self) -> config_mod.Config:
@@ -42,6 +45,7 @@ class App:
         if self._db is not None:
             self._db.conn.close()
             self._db = None
+            self._checked = False
 
     def echo(self, message: str) -> None:
         """A result line on stdout, unless --quiet."""
@@ -69,12 +73,28 @@ class App:
 
     @contextmanager
     def run(self, command: str) -> Iterator[Run]:
-        """Lock the database and record the command in `runs`."""
+        """Lock the database and record the command in `runs`.
+
+        Before the first write of the invocation the file is checked: a read-only
+        file or a damaged one is refused (BadInput) with nothing written."""
         self.config  # a bad config fails before anything is locked or written
         with exclusive(self.db_path):
+            self.check_writable()
             with recorded(self.db, command) as run:
                 self.recorded.append(command)
                 yield run
+
+    def check_writable(self) -> None:
+        """BadInput unless the database file may be written and is sound (checked once)."""
+        if self._checked:
+            return
+        from db import check_integrity
+
+        db = self.db
+        if self.db_path not in ("", ":memory:") and not os.access(self.db_path, os.W_OK):
+            raise BadInput(f"{self.db_path}: the database file is read-only")
+        check_integrity(db, self.db_path)
+        self._checked = True
 
 
 class Progress:
