@@ -33,16 +33,18 @@ class Pacer:
     """Waits before each request to a key until ``gap`` seconds after the previous one ended."""
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep, shared: SharedTimes | None = None):
+                 sleep: Callable[[float], None] = time.sleep, shared: SharedTimes | None = None,
+                 wall: Callable[[], float] | None = None):
         self.clock = clock
         self.sleep = sleep
         self.shared = shared
+        self._wall = wall
         self._offset = time.time() - clock()
         self._last: dict[str, float] = {}
 
     def wall(self) -> float:
-        """Seconds since the Unix epoch, on the injected clock."""
-        return self._offset + self.clock()
+        """Seconds since the Unix epoch: ``wall()`` when given, else on the injected clock."""
+        return self._wall() if self._wall is not None else self._offset + self.clock()
 
     def wait(self, key: str, gap: float) -> float:
         """Sleep until the request to ``key`` may start; return the seconds slept."""
