@@ -90,10 +90,10 @@ class App:
             return
         from db import check_integrity
 
-        db = self.db
-        if self.db_path not in ("", ":memory:") and not os.access(self.db_path, os.W_OK):
+        if self.db_path not in ("", ":memory:") and os.path.isfile(self.db_path) \
+                and not os.access(self.db_path, os.W_OK):  # refused before SQLite opens it (and adds -wal, -shm)
             raise BadInput(f"{self.db_path}: the database file is read-only")
-        check_integrity(db, self.db_path)
+        check_integrity(self.db, self.db_path)
         self._checked = True
 
 
