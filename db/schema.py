@@ -421,10 +421,11 @@ def ensure_schema(
         )
     for number in range(current, target):
         conn = db.conn
-        conn.execute("BEGIN")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first: another process may be migrating too
         try:
-            migrations[number](db)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
+            if schema_version(db) <= number:  # not applied by that other process meanwhile
+                migrations[number](db)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
         except BaseException:
             conn.rollback()
             raise

@@ -67,3 +67,19 @@ def test_a_transaction_inside_another_is_a_savepoint(mem_db):
                 mem_db.execute("INSERT INTO runs (command, started, status) VALUES ('b', 'x', 'ok')")
                 raise RuntimeError
     assert mem_db.execute("SELECT command FROM runs").fetchall() == [("a",)]
+
+
+def test_a_migration_another_process_applied_meanwhile_is_not_run_again(tmp_path, monkeypatch):
+    from db import Database, open_db, schema
+
+    open_db(tmp_path / "c.db").conn.close()  # the other process migrated the file
+    late = Database(str(tmp_path / "c.db"))
+    real, reads = schema.schema_version, []
+
+    def stale_first(db):  # this process read the version just before the other one migrated
+        reads.append(1)
+        return schema.SCHEMA_VERSION - 1 if len(reads) == 1 else real(db)
+
+    monkeypatch.setattr(schema, "schema_version", stale_first)
+    assert schema.ensure_schema(late) == schema.SCHEMA_VERSION  # no "table already exists"
+    assert real(late) == schema.SCHEMA_VERSION
