@@ -71,12 +71,6 @@ def kill_when(proc: subprocess.Popen, ready: Callable[[], bool], timeout: float 
     return False
 
 
-def kill_after(proc: subprocess.Popen, seconds: float) -> bool:
-    """Kill ``proc`` ``seconds`` after now; False when it ended first."""
-    end = time.monotonic() + seconds
-    return kill_when(proc, lambda: time.monotonic() >= end)
-
-
 def connect(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(db), timeout=30)
     return conn

@@ -19,8 +19,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-
 from db import open_db
 from tests.curator import processes as procs
 from tests.fakes.arxiv import Entry, FakeArxiv, sample_entries
