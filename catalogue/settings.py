@@ -51,6 +51,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "read_timeout": 30.0,
         "max_attempts": 3,
         "max_rate_limit_wait": 60,
+        # requests of the hourly limit the crawl leaves for the pull request (with a token)
+        "rate_reserve": 100,
         "stats_attempts": 3,
         "readme_max_bytes": 262144,
         "response_sample": 10,
@@ -65,6 +67,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "user_agent": "curator/0.1 (+https://github.com/curator-bot/curator; awesome-list updater)",
         "max_redirects": 5,
         "max_pages": 3,
+        # between two requests to the same host, whatever curator process sends them
+        "delay_seconds": 1.0,
     },
     "classifier": {
         "model": "sentence-transformers/all-MiniLM-L6-v2",

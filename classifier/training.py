@@ -70,6 +70,8 @@ def read_jsonl(path: str | Path, need: tuple[str, ...] = ("arxiv_id", "title", "
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise BadRecord(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+                except RecursionError:
+                    raise BadRecord(f"{path}: line {number}: JSON nested too deeply") from None
                 if not isinstance(row, dict):
                     raise BadRecord(f"{path}: line {number}: expected a JSON object")
                 for key in need:

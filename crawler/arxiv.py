@@ -4,7 +4,8 @@ One ``arxiv.Client`` does the query URLs, paging arithmetic and Atom parsing. It
 own sleep and retry are switched off; it is given a :class:`PoliteSession` that
 puts (connect, read) timeouts and a total deadline on every request (a server
 trickling a feed byte by byte cannot hold one, see :mod:`crawler.deadline`),
-keeps requests at least ``delay_seconds`` apart, retries 429/5xx/timeouts/malformed bodies a bounded
+keeps requests at least ``delay_seconds`` apart (across processes too, given the
+shared times of :mod:`crawler.pacing`), retries 429/5xx/timeouts/malformed bodies a bounded
 number of times with a growing back-off that honours ``Retry-After``, never
 retries a 400 (arXiv's message is surfaced), and reads every 200 strictly so a
 maintenance page is not "0 results". Time goes through an injected
@@ -29,6 +30,7 @@ import requests
 
 from crawler.atom import FeedInfo, MalformedFeed, Paper, check_feed, error_message, to_paper
 from crawler.deadline import DeadlineExceeded, SocketWatch
+from crawler.pacing import Pacer, SharedTimes
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ USER_AGENT = "curator (+https://github.com/; arXiv API crawler)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 SPLIT_ABOVE = 10_000  # arXiv pages unreliably past this offset; its hard cap is 30,000
 MIN_WINDOW = timedelta(hours=1)
+PACE_KEY = "arxiv"  # one delay for every process asking arXiv (crawler.pacing)
 
 
 class ArxivError(Exception):
@@ -72,7 +75,7 @@ class PoliteSession(requests.Session):
 
     def __init__(self, *, delay_seconds: float, connect_timeout: float, read_timeout: float,
                  max_attempts: int, max_backoff: float, timing: Timing | None = None,
-                 deadline_seconds: float = 180.0):
+                 deadline_seconds: float = 180.0, shared: SharedTimes | None = None):
         super().__init__()
         self.delay = delay_seconds
         self.timeout = (connect_timeout, read_timeout)
@@ -82,7 +85,7 @@ class PoliteSession(requests.Session):
         self.timing = timing or DEFAULT_TIMING
         self.counters = Counters()
         self.last_feed: FeedInfo | None = None
-        self._last_request: float | None = None
+        self.pacer = Pacer(clock=self.timing.clock, sleep=self.timing.sleep, shared=shared)
         self._gap = delay_seconds
         self.headers["User-Agent"] = USER_AGENT
         self.watch = SocketWatch(deadline_seconds, self.timing.clock)
@@ -99,11 +102,7 @@ class PoliteSession(requests.Session):
         return self._gap
 
     def _wait_turn(self) -> None:
-        if self._last_request is not None:
-            wait = self._last_request + self._gap - self.timing.clock()
-            if wait > 0:
-                self.timing.sleep(wait)
-                self.counters.slept += wait
+        self.counters.slept += self.pacer.wait(PACE_KEY, self._gap)
         self._gap = self.delay
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
@@ -123,7 +122,7 @@ class PoliteSession(requests.Session):
                 resp._content_consumed = True
                 return resp
         finally:
-            self._last_request = self.timing.clock()
+            self.pacer.done(PACE_KEY)
 
     def request(self, method, url, **kwargs) -> requests.Response:  # type: ignore[override]
         kwargs.pop("timeout", None)
@@ -225,7 +224,8 @@ class ArxivSource:
     def __init__(self, *, api_url: str | None = None, page_size: int = 500, delay_seconds: float = 3.0,
                  max_attempts: int = 4, connect_timeout: float = 10.0, read_timeout: float = 60.0,
                  max_backoff: float = 120.0, empty_page_retries: int = 3, timing: Timing | None = None,
-                 split_above: int = SPLIT_ABOVE, deadline_seconds: float = 180.0):
+                 split_above: int = SPLIT_ABOVE, deadline_seconds: float = 180.0,
+                 shared: SharedTimes | None = None):
         import arxiv
 
         self._arxiv = arxiv
@@ -234,7 +234,8 @@ class ArxivSource:
         self.split_above = split_above
         self.session = PoliteSession(delay_seconds=delay_seconds, connect_timeout=connect_timeout,
                                      read_timeout=read_timeout, max_attempts=max_attempts,
-                                     max_backoff=max_backoff, timing=timing, deadline_seconds=deadline_seconds)
+                                     max_backoff=max_backoff, timing=timing, deadline_seconds=deadline_seconds,
+                                     shared=shared)
         # the client's own sleep and retry are off: the session does both, with an injected clock
         self.client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
         self.client.query_url_format = (api_url or DEFAULT_URL) + "?{}"

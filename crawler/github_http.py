@@ -361,6 +361,12 @@ class GitHubClient:
         data_json = _json(text) if text else None
         raise self._error(url, status, rheaders, data_json)
 
+    def resets_at(self) -> str:
+        """The reset time of the primary limit, e.g. ``04:12 UTC`` (``unknown`` when not known)."""
+        if self.reset_at is None:
+            return "unknown"
+        return datetime.fromtimestamp(self.reset_at, timezone.utc).strftime("%H:%M UTC")
+
     def check_link(self, url: str) -> str:
         """``url`` if it is on the API origin, else :class:`ForeignLink`."""
         parts = urlsplit(url)
@@ -434,8 +440,7 @@ class GitHubClient:
             return
         wait = (self.reset_at or self.clock.now()) - self.clock.now() + 1
         if wait > self.max_rate_limit_wait:
-            when = datetime.fromtimestamp(self.reset_at or 0, timezone.utc).strftime("%H:%M UTC")
-            raise RateLimited(f"{RATE_LIMITED} (limit resets at {when}; at {_path(url)})", 403)
+            raise RateLimited(f"{RATE_LIMITED} (limit resets at {self.resets_at()}; at {_path(url)})", 403)
         if wait > 0:
             log.info("rate limit: waiting %.0f s for the reset", wait)
             self.clock.sleep(wait)

@@ -23,6 +23,10 @@ The address is checked twice: the resolved name before the request, and the
 socket's peer address right after connecting, before anything is sent, so a
 DNS answer that changes in between (rebinding) is refused as well.
 
+Requests to one host are kept ``delay_seconds`` apart (robots.txt and redirect
+hops included), across processes too when given the shared times of
+:mod:`crawler.pacing`.
+
 The private-address guard can be relaxed only through the ``allow_hosts``
 constructor argument (tests and the offline demo point the fetcher at a
 loopback fake); no setting or environment variable can relax it.
@@ -43,6 +47,8 @@ from urllib.robotparser import RobotFileParser
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+
+from crawler.pacing import Pacer, SharedTimes
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +118,9 @@ class SafeFetcher:
         resolver: Resolver = resolve_host,
         clock: Callable[[], float] = time.monotonic,
         session: requests.Session | None = None,
+        delay_seconds: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        shared: SharedTimes | None = None,
     ):
         self.user_agent = user_agent
         self.timeouts = (connect_timeout, read_timeout)
@@ -129,6 +138,8 @@ class SafeFetcher:
         self.session.mount("https://", adapter)
         self._robots: dict[str, RobotFileParser | None] = {}
         self.requests_made = 0
+        self.delay_seconds = delay_seconds
+        self.pacer = Pacer(clock=clock, sleep=sleep, shared=shared)
 
     # -- guards -------------------------------------------------------------
     def check_url(self, url: str) -> None:
@@ -233,6 +244,11 @@ class SafeFetcher:
         raise FetchError(f"more than {self.max_redirects} redirects")
 
     def _request(self, url: str, expired: threading.Event) -> requests.Response:
+        key = "web:" + (urlsplit(url).hostname or "").lower()
+        if self.delay_seconds > 0:
+            self.pacer.wait(key, self.delay_seconds)
+            if expired.is_set():
+                raise FetchError("deadline exceeded")
         self.requests_made += 1
         try:
             return self.session.get(
@@ -249,6 +265,9 @@ class SafeFetcher:
             if expired.is_set():
                 raise FetchError("deadline exceeded") from None
             raise FetchError(f"{type(exc).__name__}") from None
+        finally:
+            if self.delay_seconds > 0:
+                self.pacer.done(key)
 
     def _read(self, url: str, final: str, resp: requests.Response, started: float,
               expired: threading.Event, any_type: bool) -> Page:

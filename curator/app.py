@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ class App:
         self._config: config_mod.Config | None = None
         self._db = None
         self.recorded: list[str] = []  # the commands this invocation recorded in `runs`, in order
+        self._checked = False  # the file was found writable and sound (once per invocation)
 
     @property
     def config(self) -> config_mod.Config:
@@ -46,6 +48,9 @@ class App:
             return
         folder = Path(self.db_path).parent
         if not folder.is_dir():
+            blocker = next((p for p in [folder, *folder.parents] if p.exists() and not p.is_dir()), None)
+            if blocker is not None:
+                raise BadInput(f"--db {self.db_path}: {blocker} is a file, not a folder")
             raise BadInput(f"--db {self.db_path}: the folder {folder} does not exist (curator does not create it)")
 
     def close(self) -> None:
@@ -53,6 +58,7 @@ class App:
         if self._db is not None:
             self._db.conn.close()
             self._db = None
+            self._checked = False
 
     def echo(self, message: str) -> None:
         """A result line on stdout, unless --quiet."""
@@ -80,13 +86,29 @@ class App:
 
     @contextmanager
     def run(self, command: str) -> Iterator[Run]:
-        """Lock the database and record the command in `runs`."""
+        """Lock the database and record the command in `runs`.
+
+        Before the first write of the invocation the file is checked: a read-only
+        file or a damaged one is refused (BadInput) with nothing written."""
         self.config  # a bad config fails before anything is locked or written
         self.check_db_folder()
         with exclusive(self.db_path):
+            self.check_writable()
             with recorded(self.db, command) as run:
                 self.recorded.append(command)
                 yield run
+
+    def check_writable(self) -> None:
+        """BadInput unless the database file may be written and is sound (checked once)."""
+        if self._checked:
+            return
+        from db import check_integrity
+
+        if self.db_path not in ("", ":memory:") and os.path.isfile(self.db_path) \
+                and not os.access(self.db_path, os.W_OK):  # refused before SQLite opens it (and adds -wal, -shm)
+            raise BadInput(f"{self.db_path}: the database file is read-only")
+        check_integrity(self.db, self.db_path)
+        self._checked = True
 
 
 class Progress:

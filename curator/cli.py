@@ -5,6 +5,7 @@ Heavy libraries are imported inside commands so that `curator --help` is instant
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except RunFailed as exc:
         click.echo(f"curator: failed: {_one_line(exc)}", err=True)
+        return 1
+    except sqlite3.Error as exc:  # the file went bad mid-run (disk full, damage); the unit in progress rolled back
+        click.echo(f"curator: failed: database: {_one_line(exc)}", err=True)
         return 1
     return 0
 

@@ -78,12 +78,17 @@ def github_api(config, access: GitHubAccess | None = None, *, writes: bool = Fal
     return new_github(access.api_url, access.token, timeout=config["github"]["read_timeout"], **pacing)
 
 
-def web_fetcher(config):
-    """The guarded web fetcher (``crawler.web.SafeFetcher``) with the ``web`` settings."""
+def web_fetcher(config, db=None):
+    """The guarded web fetcher (``crawler.web.SafeFetcher``) with the ``web`` settings; with
+    ``db``, its per-host delay is kept in the database, so every curator process sees it."""
     from crawler.web import SafeFetcher
 
+    shared = None
+    if db is not None:
+        from db.pacing import RequestTimes
+
+        shared = RequestTimes(db)
     cfg = config["web"]
     return SafeFetcher(cfg["user_agent"], connect_timeout=cfg["connect_timeout"], read_timeout=cfg["read_timeout"],
                        max_bytes=cfg["max_bytes"], deadline_seconds=cfg["deadline_seconds"],
-                       max_redirects=cfg["max_redirects"])
-
+                       max_redirects=cfg["max_redirects"], delay_seconds=cfg["delay_seconds"], shared=shared)

@@ -12,6 +12,8 @@ from typing import Any, Callable, Iterable
 
 import sqlite_utils
 
+from db.atomic import transaction
+
 KIND_ORDER = ("open_source", "gateway", "commercial", "other")
 
 
@@ -28,7 +30,7 @@ def save_list(db: sqlite_utils.Database, doc: Any, builtin: dict[str, list[tuple
     ``key`` says when a list technique and a built-in one are the same
     (``catalogue.vocabulary.technique_key``). Returns counts for the run record.
     """
-    with db.conn:
+    with transaction(db):
         new_papers = _save_papers(db, doc.papers(), now)
         _save_engines(db, doc.engines, now)
         techniques = _save_techniques(db, doc.techniques, builtin, key)

@@ -11,6 +11,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import sqlite_utils
 
+from db.atomic import transaction
+
 from db.runs import now_iso
 
 _CHUNK = 500
@@ -39,7 +41,7 @@ class EmbeddingCache:
     def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         rows = [(model, h, int(v.size), np.asarray(v, dtype=np.float32).tobytes())
                 for h, v in vectors.items()]
-        with self.db.conn:
+        with transaction(self.db):
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (model, text_hash, dim, vector) VALUES (?, ?, ?, ?)",
                 rows)
@@ -110,7 +112,7 @@ def save_classifier_labels(db: sqlite_utils.Database, rows: Iterable[dict[str, A
     classifier at that rank is left alone. Returns the rows written."""
     stamp = now_iso()
     written = 0
-    with db.conn:
+    with transaction(db):
         for r in rows:
             cur = db.conn.execute("""
                 INSERT INTO paper_labels

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 DATABASE_NAME = "curator"
 """The served file is always ``curator.db``, so Datasette names it ``curator``."""
 
-INTERNAL_TABLES = ("http_cache", "embeddings", "crawl_state")
+INTERNAL_TABLES = ("http_cache", "embeddings", "crawl_state", "request_times", "run_processes")
 """Crawl internals: never published, and denied should a raw file be served."""
 
 TITLE = "curator: LLM inference engines, papers and statistics"

@@ -283,9 +283,27 @@ REPORTS: dict[str, TableDoc] = {
             "command": "Command run, e.g. crawl arxiv.",
             "started": f"Start ({_WHEN}).",
             "finished": f"End ({_WHEN}).",
-            "status": "running, ok, incomplete or failed.",
+            "status": "running, ok, incomplete, failed, bad_input or interrupted.",
             "counts": "What the run did (JSON counts).",
             "error": "One-line cause when the run failed.",
+        },
+    ),
+    "run_processes": (
+        "Which process runs each command, so that a run whose process died is marked "
+        "interrupted (internal; not published).",
+        {
+            "run_id": "The run.",
+            "host": "Host name of the machine that ran it.",
+            "pid": "Process id on that host.",
+        },
+    ),
+    "request_times": (
+        "When each source was last asked, so its delay between requests holds across "
+        "processes (internal; not published).",
+        {
+            "source": "arxiv, or web: and a host name.",
+            "last_request": "Seconds since the Unix epoch of the end of the last request "
+                            "(or the start of one under way).",
         },
     ),
 }

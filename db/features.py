@@ -24,6 +24,8 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from db.atomic import transaction
+
 GROUPS = ("hardware", "optimization", "precision")
 BASES = ("stated", "denied", "planned", "excluded")
 PROPOSAL_STATES = ("open", "accepted", "rejected")
@@ -136,7 +138,7 @@ def last_read(db: sqlite_utils.Database, engine: str) -> dict[str, Any] | None:
 def save_docs_read(db: sqlite_utils.Database, engine: str, date: str, read: dict[str, Any]) -> None:
     """One engine's docs read of ``date`` (replaces a read of the same day). ``read`` has
     source, repo, commit, pages, readme_only, truncated, status, error, extractor, signals."""
-    with db.conn:
+    with transaction(db):
         db.conn.execute(
             """INSERT OR REPLACE INTO docs_reads (engine, date, source, repo, commit_sha, pages, readme_only,
                    truncated, status, error, extractor, signals) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
@@ -153,7 +155,7 @@ def save_engine_features(db: sqlite_utils.Database, engine: str, checked: str,
     history row. A changed quote under the same mark updates the row only; the same quote
     read at a newer commit keeps its URL and date. Returns how many marks changed."""
     changed = 0
-    with db.conn:
+    with transaction(db):
         current = {(r["grp"], r["feature"]): r for r in _rows(
             db, "SELECT grp, feature, supported, evidence, url, date FROM engine_features WHERE engine = ?", (engine,))}
         for mark in marks:
@@ -226,7 +228,7 @@ def evidence_key(evidence: str | None, url: str | None) -> str:
 def record_proposals(db: sqlite_utils.Database, pr_number: int, proposals: Iterable[Any], on: str) -> None:
     """The cells a pull request proposes (objects with engine, grp, feature, proposed,
     listed, evidence, url, key); already decided ones keep their decision."""
-    with db.conn:
+    with transaction(db):
         for p in proposals:
             db.conn.execute(
                 """INSERT INTO feature_proposals (engine, grp, feature, proposed, evidence_key, listed, evidence, url,
@@ -243,7 +245,7 @@ def settle_proposals(db: sqlite_utils.Database, listed: dict[tuple[str, str, str
     rows = _rows(db, """SELECT p.engine, p.grp, p.feature, p.proposed, p.evidence_key FROM feature_proposals p
                         JOIN pull_requests r ON r.number = p.pr_number
                         WHERE p.status = 'open' AND r.state = 'closed'""")
-    with db.conn:
+    with transaction(db):
         for r in rows:
             status = "accepted" if listed.get((r["engine"], r["grp"], r["feature"])) == r["proposed"] else "rejected"
             db.conn.execute("""UPDATE feature_proposals SET status = ?, decided = ?

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Iterable
 
 import sqlite_utils
 
+from db.atomic import transaction
+
 if TYPE_CHECKING:
     from crawler.atom import Paper
 
@@ -89,7 +91,7 @@ def save_papers(db: sqlite_utils.Database, papers: list["Paper"], now: str,
     """Upsert one page of papers (and move the cursor) in one transaction."""
     counts = SaveCounts()
     latest = _latest(papers)
-    with db.conn:
+    with transaction(db):
         existing = _existing(db, list(latest))
         changed: list["Paper"] = []
         seen_only: list[str] = []
@@ -128,7 +130,7 @@ def _save_cursor(db: sqlite_utils.Database, c: Cursor) -> None:
 
 def save_cursor(db: sqlite_utils.Database, cursor: Cursor) -> None:
     """Move the cursor on its own (a crawl that ended with an empty last window)."""
-    with db.conn:
+    with transaction(db):
         _save_cursor(db, cursor)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Sequence
 import sqlite_utils
 
 from catalogue.vocabulary import HEADINGS
+from db.atomic import transaction
 from db.runs import now_iso
 
 # Repository states the GitHub crawl uses for links that lead nowhere.
@@ -32,7 +33,7 @@ def save_pr(db: sqlite_utils.Database, number: int, branch: str, title: str, hea
             items: Iterable[tuple[str, str]]) -> None:
     """Record an open PR and replace the set of items it proposes."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         db.execute(
             """INSERT INTO pull_requests (number, branch, title, state, merged, head_sha, created, updated)
                VALUES (?, ?, ?, 'open', 0, ?, ?, ?)
@@ -69,7 +70,7 @@ def pr_papers(db: sqlite_utils.Database, number: int) -> list[str]:
 
 def set_held(db: sqlite_utils.Database, number: int, digest: str) -> None:
     """Remember that the update was held for this set of maintainer commits (kind 'held')."""
-    with db.conn:
+    with transaction(db):
         db.execute("DELETE FROM pr_items WHERE pr_number = ? AND kind = 'held'", (number,))
         db.execute("INSERT INTO pr_items (pr_number, kind, key) VALUES (?, 'held', ?)", (number, digest))
 
@@ -92,10 +93,10 @@ def record_decision(db: sqlite_utils.Database, number: int, merged: bool, kept: 
     window. One transaction.
     """
     now = now_iso()
-    papers = pr_papers(db, number)
     keep = None if kept is None else set(kept)
     accepted = rejected = 0
-    with db.conn:
+    with transaction(db):
+        papers = pr_papers(db, number)
         for arxiv_id in papers:
             status = "accepted" if merged and (keep is None or arxiv_id in keep) else "rejected"
             accepted += status == "accepted"

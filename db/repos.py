@@ -6,6 +6,8 @@ from typing import Any
 
 import sqlite_utils
 
+from db.atomic import transaction
+
 from db.runs import now_iso
 
 
@@ -21,7 +23,7 @@ class HttpCache:
         return (row[0], row[1]) if row and row[0] and row[1] is not None else None
 
     def put(self, url: str, etag: str, body: str) -> None:
-        with self.db.conn:
+        with transaction(self.db):
             self.db.conn.execute(
                 "INSERT INTO http_cache (url, etag, body, fetched) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, body = excluded.body, "
@@ -29,30 +31,36 @@ class HttpCache:
 
 
 def repos_to_crawl(db: sqlite_utils.Database, candidates: int = 50) -> list[dict[str, Any]]:
-    """Engines' repos, then up to ``candidates`` repos of labelled papers.
+    """Engines' repos and up to ``candidates`` repos of labelled papers, least recently
+    crawled first (never crawled before all), then engines (by name) before candidates (most
+    recently labelled first).
 
-    Each row: ``repo`` (as listed), ``fetch_as`` (the name GitHub last
-    reported, after a rename), ``engine`` (or None for a paper's repo)."""
+    A crawl stopped by the rate limit therefore resumes with the repositories it
+    did not reach. Each row: ``repo`` (as listed), ``fetch_as`` (the name GitHub
+    last reported, after a rename), ``engine`` (or None for a paper's repo)."""
     engines = list(db.query("""
-        SELECT e.repo, MIN(e.name) AS engine, r.renamed_to FROM engines e
+        SELECT e.repo, MIN(e.name) AS engine, r.renamed_to, r.last_crawled FROM engines e
         LEFT JOIN repos r ON r.repo = e.repo
         WHERE e.repo IS NOT NULL AND e.repo LIKE '%_/_%'
         GROUP BY e.repo ORDER BY e.repo"""))
     seen = {row["repo"].lower() for row in engines}
     papers = [] if candidates <= 0 else list(db.query("""
-        SELECT pr.repo, NULL AS engine, r.renamed_to, MAX(l.updated) AS labelled FROM paper_repos pr
+        SELECT pr.repo, NULL AS engine, r.renamed_to, r.last_crawled, MAX(l.updated) AS labelled
+        FROM paper_repos pr
         JOIN paper_labels l ON l.arxiv_id = pr.arxiv_id AND l.category IS NOT NULL
         LEFT JOIN repos r ON r.repo = pr.repo
         WHERE pr.repo LIKE '%_/_%'
         GROUP BY pr.repo ORDER BY labelled DESC, pr.repo"""))
-    out = [{"repo": r["repo"], "fetch_as": r["renamed_to"] or r["repo"], "engine": r["engine"]} for r in engines]
+    chosen = list(engines)
     for row in papers:
-        if len(out) - len(engines) >= candidates:
+        if len(chosen) - len(engines) >= candidates:
             break
         if row["repo"].lower() not in seen:
             seen.add(row["repo"].lower())
-            out.append({"repo": row["repo"], "fetch_as": row["renamed_to"] or row["repo"], "engine": None})
-    return out
+            chosen.append(row)
+    # stable: ties keep engines by name, then candidates most recently labelled first
+    chosen.sort(key=lambda r: (r["last_crawled"] is not None, r["last_crawled"] or "", r["engine"] is None))
+    return [{"repo": r["repo"], "fetch_as": r["renamed_to"] or r["repo"], "engine": r["engine"]} for r in chosen]
 
 
 _STAT_COLUMNS = ("repo_id", "full_name", "stars", "forks", "watchers", "open_issues", "open_prs", "contributors",
@@ -69,7 +77,7 @@ def save_repo_result(db: sqlite_utils.Database, result: Any, date: str, missing_
     ``miss_count`` and becomes ``gone`` after ``missing_after`` misses in a
     row; nothing is deleted."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         db.conn.execute("INSERT OR IGNORE INTO repos (repo, first_seen) VALUES (?, ?)", (result.repo, now))
         if result.status in ("missing", "blocked"):
             return _save_miss(db, result, now, missing_after)

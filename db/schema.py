@@ -397,10 +397,28 @@ def _m003_classified_papers(db: sqlite_utils.Database) -> None:
     db.create_view("classified_papers", CLASSIFIED_PAPERS, replace=True)
 
 
+def _m004_processes(db: sqlite_utils.Database) -> None:
+    """State every curator process must see: when each source was last asked (its
+    politeness delay holds across processes), and which process owns a run (so a run
+    whose process died can be told from one still going)."""
+    db.execute("""
+        CREATE TABLE request_times (
+            source TEXT PRIMARY KEY,
+            last_request REAL NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE run_processes (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL
+        )""")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_engine_features,
     _m003_classified_papers,
+    _m004_processes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -431,10 +449,11 @@ def ensure_schema(
         )
     for number in range(current, target):
         conn = db.conn
-        conn.execute("BEGIN")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first: another process may be migrating too
         try:
-            migrations[number](db)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
+            if schema_version(db) <= number:  # not applied by that other process meanwhile
+                migrations[number](db)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
         except BaseException:
             conn.rollback()
             raise

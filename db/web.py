@@ -6,6 +6,8 @@ from typing import Any
 
 import sqlite_utils
 
+from db.atomic import transaction
+
 
 def engines_to_crawl(db: sqlite_utils.Database) -> list[dict]:
     """Every engine in the list with its repo, pages and stored README text."""
@@ -19,7 +21,7 @@ def save_web_signals(db: sqlite_utils.Database, engine: str, date: str, rows: li
     """Replace one engine's rows of ``date`` in one transaction.
 
     Each row: source, url, status, error, signals (a dict or None)."""
-    with db.conn:
+    with transaction(db):
         db.conn.execute("DELETE FROM web_signals WHERE engine = ? AND date = ?", (engine, date))
         for row in rows:
             db.conn.execute(
@@ -73,7 +75,7 @@ def stats_history(db: sqlite_utils.Database, repo: str | None, since: str | None
 
 def save_engine_score(db: sqlite_utils.Database, engine: str, date: str, score: dict) -> None:
     """One row per engine per date; a re-run the same day replaces it."""
-    with db.conn:
+    with transaction(db):
         db.conn.execute(
             """INSERT OR REPLACE INTO engine_scores (engine, date, ease_of_use, docs_level, sns, forum,
                    meetup, ease_of_deployment, docs_score, community_score, activity_score, components)

@@ -250,16 +250,45 @@ def render_file(path: str | Path, db, config, check: bool = False, notes: list[s
     return True
 
 
+def check_writable(path: Path) -> None:
+    """BadInput unless ``path`` may be replaced: a read-only list file is refused
+    even though its folder would let the rename through."""
+    if not os.access(path, os.W_OK):
+        raise BadInput(f"{path}: cannot write (the file is read-only)")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise BadInput(f"{path}: cannot write (its folder {path.parent} is read-only)")
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Old bytes or new bytes, never a mix: a temporary file beside it, synced, then renamed
+    over it (a kill before the rename leaves the old file and a stray ``.NAME.*.tmp``)."""
+    check_writable(path)
     mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+        _sync_folder(path.parent)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BadInput(f"{path}: cannot write ({exc.strerror})") from None
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise BadInput(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can sync a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

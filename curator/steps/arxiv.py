@@ -2,7 +2,8 @@
 
 Incremental: the window comes from the saved cursor (:func:`crawler.arxiv.crawl_window`).
 Every page is saved in its own transaction together with the cursor, so a
-killed crawl keeps what it saved and the next run resumes.
+killed crawl keeps what it saved and the next run resumes. The delay between
+requests is kept across processes through ``request_times`` (:mod:`db.pacing`).
 """
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ def crawl_arxiv(app, *, since: datetime | None = None, until: datetime | None = 
                 ids: list[str] | None = None, from_list: bool = False) -> StepResult:
     """Crawl the configured query over the window, or fetch ``ids`` / the list's untitled papers."""
     from crawler.arxiv import ArxivError
+    from db.pacing import RequestTimes
     from db.papers import ids_to_fill
 
     wanted = list(ids or [])
@@ -86,7 +88,7 @@ def crawl_arxiv(app, *, since: datetime | None = None, until: datetime | None = 
     with app.run("crawl arxiv") as run:
         if from_list:
             wanted = list(dict.fromkeys(wanted + ids_to_fill(app.db)))
-        source = clients.arxiv_source(app.config)
+        source = clients.arxiv_source(app.config, shared=RequestTimes(app.db))
         try:
             with app.progress("arXiv", len(wanted)) as progress:
                 if wanted or from_list:

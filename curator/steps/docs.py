@@ -106,11 +106,12 @@ def _crawl_github(app, run, rows: list[dict[str, Any]], access, day: str) -> Non
     from classifier.features import EXTRACTOR_VERSION
     from crawler import docs as reader
     from crawler.github_http import AccessDenied, RateLimited, TooManyRequests
+    from curator.steps.github import Budget
     from db.features import last_read
     from db.repos import HttpCache
 
     client = clients.github_rest(app.config, HttpCache(app.db), access)
-    fetcher = clients.web_fetcher(app.config)
+    fetcher = clients.web_fetcher(app.config, app.db)
     web = app.config["web"]
     names = {r["repo"].lower(): r["name"] for r in rows if r["repo"]}
 
@@ -118,14 +119,25 @@ def _crawl_github(app, run, rows: list[dict[str, Any]], access, day: str) -> Non
         last = last_read(app.db, names.get(repo.lower(), ""))
         return bool(last and last["commit_sha"] == commit and last["extractor"] == EXTRACTOR_VERSION)
 
+    budget = Budget(app.config["github"]["rate_reserve"] if client.authenticated else 0, guess=30)
+    repos = [r for r in rows if r["repo"]]
+    done = []
+
     def read(row: dict[str, Any]):
         if row["repo"]:
-            return reader.read_github(client, row["repo"], already_read=already_read)
+            why = budget.exhausted(client, len(done), len(repos))
+            if why:
+                raise RateLimited(why)
+            before = client.counters.billable
+            docs = reader.read_github(client, row["repo"], already_read=already_read)
+            budget.spent(client.counters.billable - before)
+            done.append(row["repo"])
+            return docs
         return reader.read_website(fetcher, [row["docs_url"], row["homepage"]], today=day, max_pages=web["max_pages"])
 
     try:
         _crawl(app, run, rows, read, day)
-    except RateLimited as exc:
+    except RateLimited as exc:  # GitHub's limit, or the share of it kept for the pull request
         run.status, run.error = "incomplete", str(exc)
         app.note(f"{COMMAND}: {exc}")
     except (AccessDenied, TooManyRequests) as exc:

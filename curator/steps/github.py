@@ -1,7 +1,11 @@
 """Step ``crawl github``: statistics and READMEs of the engines' repositories.
 
 Each repository is saved in its own transaction as soon as it is fetched, so a
-run stopped by the rate limit keeps what it did and the next run picks it up.
+run stopped by the rate limit keeps what it did and the next run picks it up:
+repositories are crawled least recently crawled first. The crawl spends the
+hourly limit only down to ``github.rate_reserve`` requests (kept for the pull
+request, which shares the token): it stops before a repository that could take
+it below, and says when the limit resets.
 """
 from __future__ import annotations
 
@@ -32,9 +36,13 @@ def crawl_github(app, *, only: tuple[str, ...] = (), no_candidates: bool = False
             rows = [r for r in rows if r["repo"].lower() in wanted]
         client = clients.github_rest(app.config, HttpCache(app.db), access)
         today = now_iso()[:10]
-        stopped: Exception | None = None
+        stopped: Exception | str | None = None
+        budget = Budget(cfg["rate_reserve"] if client.authenticated else 0)
         try:
             for i, row in enumerate(rows, 1):
+                stopped = budget.exhausted(client, i - 1, len(rows))
+                if stopped:
+                    break
                 try:
                     result = fetch_repo(client, row["repo"], row["fetch_as"], response_sample=cfg["response_sample"],
                                         readme_max_bytes=cfg["readme_max_bytes"])
@@ -42,6 +50,7 @@ def crawl_github(app, *, only: tuple[str, ...] = (), no_candidates: bool = False
                     stopped = exc
                     break
                 status = save_repo_result(app.db, result, today, cfg["missing_after"])
+                budget.spent(result.billable)
                 _count(run, result, status)
                 app.note(f"[{i}/{len(rows)}] {row['repo']}: {status}, {result.requests} requests "
                          f"({result.billable} billable)")
@@ -52,7 +61,7 @@ def crawl_github(app, *, only: tuple[str, ...] = (), no_candidates: bool = False
         if client.remaining is not None:
             run.counts["rate_remaining"] = client.remaining
         line = summary(run.counts, len(rows))
-        if isinstance(stopped, RateLimited):
+        if isinstance(stopped, (RateLimited, str)):
             run.status, run.error = "incomplete", str(stopped)
             app.note(f"crawl github: {stopped}")
         elif isinstance(stopped, AccessDenied):
@@ -65,6 +74,30 @@ def crawl_github(app, *, only: tuple[str, ...] = (), no_candidates: bool = False
             run.status = "incomplete"
             run.error = f"{run.counts['errors']} repositories failed; last: {run.error}"
         return from_run(run, line)
+
+
+class Budget:
+    """How much of the hourly limit the crawl may spend: it stops before a repository
+    when the requests left, less ``reserve``, might not cover it (the most one
+    repository has cost so far, ``guess`` before the first)."""
+
+    def __init__(self, reserve: int, guess: int = 10):
+        self.reserve = reserve
+        self.per_repo = guess
+
+    def spent(self, billable: int) -> None:
+        self.per_repo = max(self.per_repo, billable)
+
+    def exhausted(self, client, done: int, total: int) -> str | None:
+        """Why the crawl stops before the next repository, or None."""
+        left = client.remaining
+        if left is None or left - self.reserve >= self.per_repo:
+            return None
+        from crawler.github_http import RATE_LIMITED
+
+        return (f"{RATE_LIMITED} (limit resets at {client.resets_at()}): {left} requests left, "
+                f"{self.reserve} kept for the pull request; {done} of {total} repositories crawled, "
+                f"the least recently crawled go first next time")
 
 
 def _count(run, result, status: str) -> None:

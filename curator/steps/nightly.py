@@ -188,6 +188,7 @@ def nightly(app, list_file: Path | None, dry_run: Path | None, options: NightOpt
         raise BadInput(f"--list: {list_file} is not a file")
     app.config  # a bad config stops here, before anything runs
     app.check_db_folder()
+    app.check_writable()  # so does a read-only or damaged database, before the night's first write
     shown = shown or app
     with tempfile.TemporaryDirectory(prefix="curator-nightly-") as tmp, \
             exclusive(app.db_path + ".nightly"), recorded(app.db, "nightly") as run:

@@ -23,7 +23,7 @@ def crawl_web(app, *, engines: tuple[str, ...] = (), readme_only: bool = False) 
         rows = engines_to_crawl(app.db)
         if engines:
             rows = [r for r in rows if r["name"] in set(engines)]
-        fetcher = None if readme_only else clients.web_fetcher(app.config)
+        fetcher = None if readme_only else clients.web_fetcher(app.config, app.db)
         today = now_iso()[:10]
         with app.progress("crawl web", len(rows)) as progress:
             for row in rows:

@@ -1,5 +1,6 @@
 """`curator classify` and `curator evaluate` end to end, with the model-free
-hashing encoder and heads fitted on a slice of the shipped data."""
+hashing encoder and heads fitted on a slice of the shipped data (``heads_file``,
+tests/curator/conftest.py)."""
 from __future__ import annotations
 
 import json
@@ -15,18 +16,6 @@ QUANT = {"arxiv_id": "9901.00001", "title": "Low-bit weight quantization for LLM
 OFF = {"arxiv_id": "9901.00002", "title": "Galaxy rotation curves from radio surveys",
        "abstract": "We measure rotation curves of nearby spiral galaxies with radio telescopes and fit "
                    "dark matter halo profiles."}
-
-
-@pytest.fixture(scope="module")
-def heads_file(tmp_path_factory) -> Path:
-    from classifier.embed import HashingEncoder
-    from classifier.pipeline import fit_heads
-    from classifier.training import background, builtin_techniques, labelled
-
-    path = tmp_path_factory.mktemp("heads") / "hashing.npz"
-    heads = fit_heads(labelled(), background()[:800], builtin_techniques(), HashingEncoder(512))
-    heads.save(path)
-    return path
 
 
 @pytest.fixture

@@ -107,16 +107,19 @@ def server(source_db, tmp_path_factory):
     port = _free_port()
     scratch = tmp_path_factory.mktemp("serve-tmp")
     env = dict(os.environ, GITHUB_TOKEN=TOKEN, TMPDIR=str(scratch))
+    # output to a file: a pipe nobody reads fills up with the logged 404s and stalls the server
+    log = (tmp_path_factory.mktemp("serve-log") / "serve.log").open("w+b")
     proc = subprocess.Popen(
         [sys.executable, "-m", "curator", "--db", str(source_db), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     try:
         while True:
             if proc.poll() is not None:
-                raise AssertionError(f"curator serve exited: {proc.stderr.read().decode()}")
+                log.seek(0)
+                raise AssertionError(f"curator serve exited: {log.read().decode()}")
             try:
                 if _get(base, "/-/versions.json")[0] == 200:
                     break
@@ -128,7 +131,10 @@ def server(source_db, tmp_path_factory):
         yield base
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=15)
+        proc.wait(timeout=15)
+        log.seek(0)
+        err = log.read()
+        log.close()
     # SIGTERM is a normal stop: exit 0 and the published copy is removed.
     assert proc.returncode == 0, err.decode()
     assert list(scratch.iterdir()) == []
