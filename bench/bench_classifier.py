@@ -56,15 +56,13 @@ def main() -> int:
         embed(texts, encoder, cache)
         warm = time.perf_counter() - t0
         settings = DEFAULTS["classifier"]
-        clf = build(encoder, cache, DbKnowledge(), settings["relevance_threshold"],
-                    settings["second_category_ratio"])
+        clf = build(encoder, cache, DbKnowledge(), settings["relevance_threshold"])
         t0 = time.perf_counter()
         decisions = clf.classify([(p.title, p.abstract) for p in papers])
         decide = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         cache = EmbeddingCache(open_db(Path(tmp) / "bench.db"))
-        clf = build(encoder, cache, DbKnowledge(), settings["relevance_threshold"],
-                    settings["second_category_ratio"])
+        clf = build(encoder, cache, DbKnowledge(), settings["relevance_threshold"])
         t0 = time.perf_counter()
         clf.classify([(p.title, p.abstract) for p in papers])
         whole = time.perf_counter() - t0

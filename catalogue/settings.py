@@ -30,10 +30,16 @@ DEFAULTS: dict[str, dict[str, Any]] = {
             "speculative", "batching", "attention", "pruning", "sparsity",
             "parallelism", "prefill", "throughput", "latency",
             "LLMs", "large language models", "language models",
+            # the list's Fine-Tuning section: adapters are often described without the words above
+            "LoRA", "low-rank adaptation", "parameter-efficient",
         ],
-        # a narrower second clause: these categories only with these terms (vision LLM serving papers)
+        # a narrower second clause: these categories only with these terms (papers on making
+        # LLMs and multimodal LLMs cheaper that are filed under vision)
         "narrow_categories": ["cs.CV"],
-        "narrow_terms": ["LLM", "LLMs", "KV cache", "large language model", "large language models"],
+        "narrow_terms": ["LLM", "LLMs", "KV cache", "large language model", "large language models",
+                         "VLM", "VLMs", "MLLM", "MLLMs", "LVLM", "LVLMs", "vision-language model",
+                         "vision-language models", "multimodal large language model",
+                         "multimodal large language models"],
         "lookback_days": 30,
         "overlap_days": 2,
         "page_size": 500,
@@ -72,13 +78,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "classifier": {
         "model": "sentence-transformers/all-MiniLM-L6-v2",
-        # the highest threshold keeping recall 0.85, cross-validated on the shipped labels
-        # (`curator evaluate --baselines` prints it, and each fold's own pick); higher trades
-        # recall for precision
-        "relevance_threshold": 0.67,
-        "confidence_threshold": 0.6,
-        "low_confidence_floor": 0.4,
-        "second_category_ratio": 0.6,
+        # the pull request's decision on the calibrated probabilities of the heads, both chosen
+        # by cross-validation over the weeks of the labelled summer feed (`python -m
+        # classifier.refit` prints them; the heads record them): a paper is relevant (shown to
+        # the maintainer: added, or folded under "maybe") when P(in scope) reaches
+        # relevance_threshold, and added to the list when P(in scope) x its category's
+        # probability reaches add_threshold
+        "relevance_threshold": 0.25,
+        "add_threshold": 0.35,
         "batch_size": 64,
         # fitted heads (.npz from `python -m classifier.refit`); "" = the shipped ones
         "heads": "",
@@ -236,9 +243,7 @@ RULES: dict[tuple[str, str], Callable[[Any], str | None]] = {
     ("web", "max_pages"): _at_least(1),
     ("classifier", "model"): _one_line(200),
     ("classifier", "relevance_threshold"): _between(0, 1),
-    ("classifier", "confidence_threshold"): _between(0, 1),
-    ("classifier", "low_confidence_floor"): _between(0, 1),
-    ("classifier", "second_category_ratio"): _between(0, 1),
+    ("classifier", "add_threshold"): _between(0, 1),
     ("classifier", "batch_size"): _at_least(1),
     ("pr", "branch"): _branch,
     ("pr", "labels"): _each(_label, empty=True),
@@ -314,9 +319,6 @@ def _validate(data: dict[str, dict[str, Any]], base_dir: Path | None) -> None:
         raise ConfigError(f"pr.branch: must differ from list.branch ({data['list']['branch']!r}); "
                           f"curator never commits to the list's own branch")
     cls = data["classifier"]
-    if cls["low_confidence_floor"] > cls["confidence_threshold"]:
-        raise ConfigError(f"classifier.low_confidence_floor: must not be above confidence_threshold "
-                          f"({cls['confidence_threshold']:g}), got {cls['low_confidence_floor']:g}")
     weights = [data["scoring"][k] for k in ("docs_weight", "community_weight", "activity_weight")]
     if sum(weights) <= 0:
         raise ConfigError("scoring: docs_weight, community_weight and activity_weight must not all be zero")
@@ -339,6 +341,17 @@ def _heads_path(value: str, base_dir: Path | None) -> Path:
     return path
 
 
+# settings that no longer exist, and what replaced them
+RETIRED = {
+    "classifier.confidence_threshold": "no longer a setting: a paper is added when relevance x category "
+                                       "probability reaches classifier.add_threshold (docs/settings.md)",
+    "classifier.low_confidence_floor": "no longer a setting: every relevant paper keeps its two likeliest "
+                                       "categories (docs/settings.md)",
+    "classifier.second_category_ratio": "no longer a setting: every relevant paper keeps its two likeliest "
+                                        "categories (docs/settings.md)",
+}
+
+
 def merge(overrides: dict[str, Any], source: str = "curator.toml", base_dir: Path | None = None) -> Config:
     """Merge a parsed TOML mapping over the defaults, checking every key.
 
@@ -353,7 +366,7 @@ def merge(overrides: dict[str, Any], source: str = "curator.toml", base_dir: Pat
         for key, value in values.items():
             name = f"{section}.{key}"
             if key not in data[section]:
-                raise ConfigError(f"{name}: unknown setting")
+                raise ConfigError(f"{name}: {RETIRED.get(name, 'unknown setting')}")
             data[section][key] = _check_type(name, DEFAULTS[section][key], value)
     _validate(data, base_dir)
     return Config(data, source)

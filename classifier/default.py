@@ -98,7 +98,7 @@ def refit_category(heads: model.Heads, papers: Sequence[Paper], techniques: Sequ
 
 
 def build(encoder: Encoder, cache: VectorCache | None, known: DbKnowledge,
-          threshold: float, second_ratio: float, heads_path: Path = HEADS) -> Classifier:
+          threshold: float, heads_path: Path = HEADS) -> Classifier:
     techniques = known.techniques or builtin_techniques()
     shipped_ids = {p.arxiv_id for p in shipped_labels()}
     extra = _extra_papers(known, shipped_ids)
@@ -107,4 +107,4 @@ def build(encoder: Encoder, cache: VectorCache | None, known: DbKnowledge,
     for r in known.ref_papers:
         refs.setdefault(r["technique"], []).append(paper_text(r["title"], r["abstract"]))
     return Classifier.with_techniques(heads, encoder, cache, techniques, refs,
-                                      threshold=threshold, second_ratio=second_ratio)
+                                      threshold=threshold)

@@ -6,21 +6,23 @@ embedding carries the meaning, the terms carry the exact words (method names,
 "KV cache", "speculative"); the pair beats either alone on both heads.
 
 * relevance: logistic regression, in-scope papers against out-of-scope
-  background, both classes weighing the same in total; ``relevance`` is the
-  sigmoid of the mean of the two models' log-odds;
+  background, both classes weighing the same in total; the two models'
+  log-odds are mixed (``emb_weight`` of the embedding model's) and calibrated
+  (``cal_a``, ``cal_b``, fitted on held-out folds of a real feed by
+  :mod:`classifier.refit`), so ``relevance`` is the probability that the paper
+  is in scope;
 * category: multinomial logistic regression over the ten categories, trained on
   labelled papers plus the technique rows of the list (name and description);
   the two models' probabilities are averaged; ``confidence`` is the top
-  probability, a second category is kept when its probability is at least
-  ``second_ratio`` times the first.
+  probability, and the second likeliest category is kept with its probability.
 
 Heads without a vocabulary (fitted with no term rows) use the embedding models alone.
 
 Pre-filter: a paper whose term model gives log-odds below ``PREFILTER_LOG_ODDS``
-is not relevant and is never embedded; its ``relevance`` is the term model's
-probability (below 0.02). Cross-validated, no in-scope paper was stopped while
-three in five background papers were (see ``curator evaluate``, which applies
-the same rule).
+is not relevant and is never embedded; its ``relevance`` is the calibration applied
+to the term model's log-odds alone, far below any threshold in use (how many papers
+the pre-filter stops, and whether any in scope, ``python -m classifier.refit`` and
+``curator evaluate`` report).
 
 The technique is the technique row of the predicted category whose vector is
 nearest by cosine, plus ``NAME_BONUS`` when the paper's text names the row (its
@@ -68,6 +70,9 @@ class Heads:
     ref_keys: tuple[str, ...] = ()    # "category:technique" of rows with shipped reference papers
     ref_sums: np.ndarray | None = None  # (n_ref_keys, dim): sum of their papers' vectors
     ref_counts: np.ndarray | None = None  # (n_ref_keys,)
+    emb_weight: float = 0.5     # the embedding model's share of the relevance log-odds (the term model's: the rest)
+    cal_a: float = 1.0          # Platt calibration of the mixed log-odds: P(in scope) = sigmoid(cal_a * z + cal_b)
+    cal_b: float = 0.0
 
     @property
     def uses_terms(self) -> bool:
@@ -85,6 +90,7 @@ class Heads:
         if self.ref_keys:
             arrays.update(ref_keys=np.array(self.ref_keys), ref_sums=self.ref_sums.astype(np.float32),
                           ref_counts=self.ref_counts.astype(np.int32))
+        arrays.update(relevance_mix=np.array([self.emb_weight, self.cal_a, self.cal_b], dtype=np.float64))
         np.savez_compressed(path, **arrays)
 
     @classmethod
@@ -100,6 +106,8 @@ class Heads:
             if "ref_keys" in data.files:
                 heads.ref_keys = tuple(data["ref_keys"].tolist())
                 heads.ref_sums, heads.ref_counts = data["ref_sums"], data["ref_counts"]
+            if "relevance_mix" in data.files:
+                heads.emb_weight, heads.cal_a, heads.cal_b = (float(v) for v in data["relevance_mix"])
             return heads
 
     def shipped_refs(self) -> dict[tuple[str, str], tuple[np.ndarray, int]]:
@@ -187,18 +195,31 @@ def worth_embedding(heads: Heads, T: Any) -> np.ndarray:
     return term_log_odds(heads, T) >= PREFILTER_LOG_ODDS
 
 
+def calibrated(heads: Heads, z: np.ndarray) -> np.ndarray:
+    """P(in scope) from mixed relevance log-odds."""
+    return _sigmoid(heads.cal_a * z + heads.cal_b)
+
+
 def prefiltered_relevance(heads: Heads, T: Any) -> np.ndarray:
-    """The relevance reported for rows the pre-filter stops: the term model's probability."""
-    return _sigmoid(term_log_odds(heads, T))
+    """The relevance reported for rows the pre-filter stops: the calibration applied to the
+    term model's log-odds alone (below any threshold in use)."""
+    return calibrated(heads, term_log_odds(heads, T))
+
+
+def relevance_logits(heads: Heads, X: np.ndarray, T: Any = None) -> np.ndarray:
+    """The mixed relevance log-odds of each row, before calibration: ``emb_weight`` of the
+    embedding model's and the rest of the term model's (heads without a vocabulary: the
+    embedding model's alone)."""
+    z = X @ heads.rel_w + heads.rel_b
+    if heads.uses_terms:
+        z = heads.emb_weight * z + (1.0 - heads.emb_weight) * term_log_odds(heads, T)
+    return z
 
 
 def relevance_scores(heads: Heads, X: np.ndarray, T: Any = None) -> np.ndarray:
-    """Relevance of each row; ``T`` are the rows' term features (ignored by
-    heads without a vocabulary, required by heads with one)."""
-    z = X @ heads.rel_w + heads.rel_b
-    if heads.uses_terms:
-        z = 0.5 * (z + term_log_odds(heads, T))
-    return _sigmoid(z)
+    """P(in scope) of each row; ``T`` are the rows' term features (ignored by heads
+    without a vocabulary, required by heads with one)."""
+    return calibrated(heads, relevance_logits(heads, X, T))
 
 
 def category_probs(heads: Heads, X: np.ndarray, T: Any = None) -> np.ndarray:
@@ -316,7 +337,7 @@ def nearest_technique(vector: np.ndarray, category: str, techniques: Sequence[Te
 
 
 def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
-           threshold: float = 0.5, second_ratio: float = 0.6, T: Any = None,
+           threshold: float = 0.5, T: Any = None,
            texts: Sequence[str] | None = None) -> list[Decision]:
     """One decision per row of ``X`` (``T``: the rows' term features; ``texts``:
     the rows' texts, which let a technique the paper names win)."""
@@ -333,10 +354,10 @@ def decide(heads: Heads, X: np.ndarray, techniques: Sequence[Technique] = (),
             out.append(Decision(False, float(rel[i]), None, conf, None))
             continue
         cat = heads.categories[top]
-        second = heads.categories[nxt] if probs[i, nxt] >= second_ratio * conf else None
+        second = heads.categories[nxt]
         text = texts[i] if texts is not None else None
         out.append(Decision(True, float(rel[i]), cat, conf, nearest_technique(X[i], cat, techniques, text),
-                            second, float(probs[i, nxt]) if second else 0.0))
+                            second, float(probs[i, nxt])))
     return out
 
 

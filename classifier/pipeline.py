@@ -69,6 +69,37 @@ def fit_heads(positives: Sequence[Paper], background: Sequence[Paper],
     return heads
 
 
+def fit_tuned_heads(papers: Sequence[Paper], background: Sequence[Paper],
+                    techniques: Sequence[tuple[str, str, str]], encoder: Encoder, cache: VectorCache | None = None,
+                    technique_refs: Sequence[tuple[str, Paper]] = ()):
+    """Heads fitted on everything, with the relevance mix, calibration and thresholds chosen
+    by cross-validation over the week groups of the feed papers (those with a ``week``):
+    returns (heads, :class:`classifier.tuning.Tuning`)."""
+    from classifier import tuning
+
+    feed = [p for p in papers if p.week]
+    if not feed:
+        raise ValueError("no feed papers (with an announcement week) to tune on")
+
+    def fit_without(ids: set[str]) -> model.Heads:
+        return fit_heads([p for p in papers if p.arxiv_id not in ids], background, techniques, encoder, cache)
+
+    def score(heads: model.Heads, test: Sequence[Paper]):
+        texts = paper_texts(test)
+        T = heads.vocab.transform(texts) if heads.uses_terms else None
+        return tuning.head_scores(heads, embed(texts, encoder, cache), T)
+
+    oof = tuning.out_of_fold(feed, fit_without, score)
+    tuned = tuning.choose(oof)
+    stopped = oof.in_scope & (oof.z_term < model.PREFILTER_LOG_ODDS)
+    tuned.figures["prefilter_in_scope_stopped"] = int(stopped.sum())
+    tuned.figures["prefilter_stopped"] = int((oof.z_term < model.PREFILTER_LOG_ODDS).sum())
+    heads = fit_heads(papers, background, techniques, encoder, cache, technique_refs=technique_refs)
+    heads.emb_weight, heads.cal_a, heads.cal_b = tuned.emb_weight, tuned.cal_a, tuned.cal_b
+    heads.meta.update(tuned.meta())
+    return heads, tuned
+
+
 def set_technique_refs(heads: model.Heads, technique_refs: Sequence[tuple[str, Paper]], encoder: Encoder,
                        cache: VectorCache | None) -> None:
     """Sum the reference papers' vectors per (category, technique) into ``heads``;
@@ -88,14 +119,12 @@ class Classifier:
     """Fitted heads, technique vectors and the settings that turn scores into decisions."""
 
     def __init__(self, heads: model.Heads, encoder: Encoder, cache: VectorCache | None = None,
-                 techniques: Sequence[model.Technique] = (), threshold: float = 0.5,
-                 second_ratio: float = 0.6):
+                 techniques: Sequence[model.Technique] = (), threshold: float = 0.5):
         self.heads = heads
         self.encoder = encoder
         self.cache = cache
         self.techniques = list(techniques)
         self.threshold = threshold
-        self.second_ratio = second_ratio
 
     @classmethod
     def with_techniques(cls, heads: model.Heads, encoder: Encoder, cache: VectorCache | None,
@@ -121,14 +150,14 @@ class Classifier:
         texts = [paper_text(t, a) for t, a in papers]
         if not self.heads.uses_terms:
             return model.decide(self.heads, self.vectors(papers), self.techniques,
-                                self.threshold, self.second_ratio, texts=texts)
+                                self.threshold, texts=texts)
         T = self.heads.vocab.transform(texts)
         keep = np.flatnonzero(model.worth_embedding(self.heads, T))
         out = [model.Decision(False, float(r), None, 0.0, None)
                for r in model.prefiltered_relevance(self.heads, T)]
         if len(keep):
             kept = model.decide(self.heads, self.vectors([papers[i] for i in keep]), self.techniques,
-                                self.threshold, self.second_ratio, T[keep], [texts[i] for i in keep])
+                                self.threshold, T[keep], [texts[i] for i in keep])
             for i, d in zip(keep, kept):
                 out[i] = d
         log.debug("pre-filter: %d of %d papers embedded", len(keep), len(papers))

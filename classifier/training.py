@@ -32,6 +32,7 @@ DATA = Path(__file__).parent / "data"
 LABELLED = DATA / "labelled.jsonl"
 BACKGROUND = DATA / "arxiv-sample.jsonl.gz"
 SAMPLE_LABELS = DATA / "sample-labels.jsonl"
+SUMMER_LABELS = DATA / "summer-labels.jsonl.gz"
 TECHNIQUE_LABELS = DATA / "technique-labels.jsonl"
 NO_TECHNIQUE = "none"
 HEADS = DATA / "heads.npz"
@@ -51,6 +52,8 @@ class Paper:
     abstract: str
     label: str | None = None   # a category, "irrelevant", or another marker (relevant, no category)
     also: str | None = None
+    week: str | None = None    # announcement week (ISO year-week) of a summer paper: its cross-validation group
+    weight: float = 1.0        # how many papers of the crawl it stands for (a random draw stands for many)
 
 
 class BadRecord(ValueError):
@@ -109,8 +112,26 @@ def sample_labelled(path: str | Path = SAMPLE_LABELS, sample: Iterable[Paper] | 
                   r["label"], r.get("also")) for r in rows]
 
 
+def summer_labelled(path: str | Path = SUMMER_LABELS) -> list[Paper]:
+    """The hand-labelled summer papers (LABELLING.md): text, label, their announcement week
+    and the number of crawled papers each stands for. A label outside the labelling
+    values is a one-line BadRecord."""
+    from datetime import date
+
+    rows = read_jsonl(path, ("arxiv_id", "title", "abstract", "label", "announced"))
+    out = []
+    for n, r in enumerate(rows, 1):
+        if r["label"] not in LABELLING_VALUES or (r.get("also") is not None and r["also"] not in CATEGORIES):
+            raise BadRecord(f"{path}: line {n}: {r['label']!r} / {r.get('also')!r} is not a label of LABELLING.md")
+        year, week, _ = date.fromisoformat(r["announced"]).isocalendar()
+        out.append(Paper(r["arxiv_id"], r["title"], r["abstract"], r["label"], r.get("also"),
+                         week=f"{year}-W{week:02d}", weight=float(r.get("weight", 1.0))))
+    return out
+
+
 def shipped_labels() -> list[Paper]:
-    """Every labelled paper that ships: the labelled file, then the hand-labelled sample."""
+    """Every labelled paper that ships: the labelled file, the hand-labelled sample, then
+    the hand-labelled summer papers."""
     return [replace(p) for p in _shipped_labels()]
 
 
@@ -118,7 +139,9 @@ def shipped_labels() -> list[Paper]:
 def _shipped_labels() -> tuple[Paper, ...]:
     papers = labelled()
     known = {p.arxiv_id for p in papers}
-    return tuple(papers + [p for p in sample_labelled() if p.arxiv_id not in known])
+    papers += [p for p in sample_labelled() if p.arxiv_id not in known]
+    known = {p.arxiv_id for p in papers}
+    return tuple(papers + [p for p in summer_labelled() if p.arxiv_id not in known])
 
 
 def technique_labelled(path: str | Path = TECHNIQUE_LABELS,

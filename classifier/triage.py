@@ -4,17 +4,20 @@ One function, :func:`triage`, decides from numbers and two facts about the
 list, so a calibrated model can replace the numbers without touching the
 reports:
 
-- inputs: the classifier's relevance (0-1), its likeliest category and that
-  category's confidence, the second likeliest category and its confidence,
-  the settings' bars (:class:`Bars`), whether the list already cites the paper
-  and whether a maintainer rejected it;
+- inputs: the classifier's relevance (the calibrated probability that the
+  paper is in scope), its likeliest category and that category's probability,
+  the second likeliest category and its probability, the settings' bars
+  (:class:`Bars`), whether the list already cites the paper and whether a
+  maintainer rejected it;
 - output: a :class:`Verdict` of one of four kinds.
 
 The rules, in order: a paper the list cites or a maintainer rejected is held
 back (relevant, with that reason); a paper below the relevance bar, or with no
-category, is not relevant; a relevant paper whose category is at or above the
-confidence bar is added; any other relevant paper is a "maybe", shown folded
-with its two likeliest categories. No relevant paper is dropped without a
+category, is not relevant; a relevant paper whose probability of belonging in
+its likeliest category (relevance × category probability) reaches the add bar
+is added; any other relevant paper is a "maybe", shown folded with its two
+likeliest categories. Both bars are chosen by cross-validation on a real feed
+(:mod:`classifier.tuning`). No relevant paper is dropped without a
 kind and a reason, so the pull request's counts add up:
 ``fetched = relevant + not relevant`` and
 ``relevant = added + maybe + held back``.
@@ -41,12 +44,12 @@ REJECTED = "rejected earlier by a maintainer"
 class Bars:
     """The thresholds of the settings' ``[classifier]`` table."""
 
-    relevance: float   # classifier.relevance_threshold
-    confidence: float  # classifier.confidence_threshold
+    relevance: float   # classifier.relevance_threshold: P(in scope) to be shown
+    add: float         # classifier.add_threshold: P(in scope) x P(category) to be added
 
     @classmethod
     def from_settings(cls, classifier: Mapping[str, Any]) -> "Bars":
-        return cls(float(classifier["relevance_threshold"]), float(classifier["confidence_threshold"]))
+        return cls(float(classifier["relevance_threshold"]), float(classifier["add_threshold"]))
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def triage(scores: Scores, bars: Bars, *, in_list: bool = False, rejected: bool 
         return Verdict(NOT_CLASSIFIED)
     if scores.category is None or scores.relevance < bars.relevance:
         return Verdict(NOT_RELEVANT)
-    if (scores.confidence or 0.0) >= bars.confidence:
+    if scores.relevance * (scores.confidence or 0.0) >= bars.add:
         return Verdict(ADDED)
     return Verdict(MAYBE)
 

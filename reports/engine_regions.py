@@ -28,7 +28,7 @@ Region = Callable[[Any, Any], "str | None"]
 
 def candidate_engines(db, config) -> str | None:
     """Repos seen in relevant papers or crawls that look like engines and are not listed."""
-    rows = prs.candidate_engines(db, config["classifier"]["confidence_threshold"])
+    rows = prs.candidate_engines(db, config["classifier"]["add_threshold"])
     if not rows:
         return None
     notes = Footnotes()

@@ -63,8 +63,8 @@ class Plan:
 
     @property
     def maybe(self) -> list[Paper]:
-        """Relevant papers of uncertain category, likeliest first."""
-        return sorted(self.of(triage.MAYBE), key=lambda p: (-(p.confidence or 0.0), p.arxiv_id))
+        """Relevant papers not added (in scope or category uncertain), likeliest in scope first."""
+        return sorted(self.of(triage.MAYBE), key=lambda p: (-(p.relevance or 0.0), p.arxiv_id))
 
     @property
     def maybe_shown(self) -> list[Paper]:

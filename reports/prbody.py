@@ -82,7 +82,7 @@ def gather(db, config, base_text: str, new_text: str | None = None,
     return Report(
         plan=update.plan, placement=update.placement, added=added,
         changes=changes.region_changes(base_text, new_text), notes=list(notes or []),
-        candidates=[c for c in prs.candidate_engines(db, config["classifier"]["confidence_threshold"])
+        candidates=[c for c in prs.candidate_engines(db, config["classifier"]["add_threshold"])
                     if f"github.com/{c['repo']}" not in base_text],
         duplicates=prs.duplicated_entries(db),
         dead=prs.dead_links(db, config["github"]["missing_after"]),
@@ -229,14 +229,14 @@ def _maybe(report: Report, cap: int | None) -> str:
     shown = rows[:triage.maybe_shown(len(rows), len(report.added))]
     if cap is not None:
         shown = shown[:cap]
-    lines = [f"<details><summary><b>Maybe ({len(rows)})</b>: relevant papers whose category is uncertain, "
-             f"{len(shown)} shown (never more than the papers added), likeliest first</summary>", ""]
+    lines = [f"<details><summary><b>Maybe ({len(rows)})</b>: relevant papers curator is less sure of (in scope, "
+             f"or in which row), {len(shown)} shown (never more than the papers added), likeliest first</summary>", ""]
     if shown:
         lines += ["| Paper | Likeliest categories |", "|---|---|"]
         lines += [f"| {_paper_link(p)} | {_two(p)} |" for p in shown]
     if len(rows) > len(shown):
         lines += ["", f"{len(rows) - len(shown)} more are in the dataset: the `classified_papers` view, status "
-                  f"`proposed`, confidence under {report.plan.bars.confidence if report.plan.bars else 0:.2f}."]
+                  f"`proposed`."]
     lines += ["", "To add one, add its reference to the list by hand, here or later.", "", "</details>"]
     return "\n".join(lines)
 

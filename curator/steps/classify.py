@@ -34,8 +34,7 @@ def build_classifier(app):
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     known = DbKnowledge(technique_rows(app.db), technique_ref_papers(app.db), human_labels(app.db))
     encoder = make_encoder(cfg["model"], cfg["batch_size"])
-    return build(encoder, EmbeddingCache(app.db), known, cfg["relevance_threshold"],
-                 cfg["second_category_ratio"], heads)
+    return build(encoder, EmbeddingCache(app.db), known, cfg["relevance_threshold"], heads)
 
 
 def decide(app, clf, papers: list[tuple[str, str]]) -> list:
@@ -49,12 +48,13 @@ def decide(app, clf, papers: list[tuple[str, str]]) -> list:
     return decisions
 
 
-def rows_for_db(paper_id: str, d, floor: float) -> list[dict]:
+def rows_for_db(paper_id: str, d) -> list[dict]:
+    """A relevant paper's two likeliest categories (ranks 1 and 2), or its rejection."""
     if not d.relevant:
         return [{"arxiv_id": paper_id, "status": "rejected", "relevance": d.relevance, "rank": 1}]
     rows = [{"arxiv_id": paper_id, "category": d.category, "technique": d.technique,
              "confidence": d.confidence, "status": "proposed", "relevance": d.relevance, "rank": 1}]
-    if d.second and d.second_confidence >= floor:
+    if d.second:
         rows.append({"arxiv_id": paper_id, "category": d.second, "technique": None,
                      "confidence": d.second_confidence, "status": "proposed",
                      "relevance": d.relevance, "rank": 2})
@@ -64,14 +64,13 @@ def rows_for_db(paper_id: str, d, floor: float) -> list[dict]:
 def classify(app, *, limit: int | None = None) -> StepResult:
     from db.classify import papers_to_classify, save_classifier_labels
 
-    floor = app.config["classifier"]["low_confidence_floor"]
     with app.run("classify") as run:
         papers = papers_to_classify(app.db, limit)
         if not papers:
             return from_run(run, "classify: no unlabelled papers")
         clf = build_classifier(app)
         decisions = decide(app, clf, [(p["title"], p["abstract"]) for p in papers])
-        rows = [r for p, d in zip(papers, decisions) for r in rows_for_db(p["arxiv_id"], d, floor)]
+        rows = [r for p, d in zip(papers, decisions) for r in rows_for_db(p["arxiv_id"], d)]
         save_classifier_labels(app.db, rows)
         proposed = sum(d.relevant for d in decisions)
         run.add("classified", len(papers))

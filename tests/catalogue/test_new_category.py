@@ -64,8 +64,8 @@ def test_an_eleventh_category_flows_through_import_classify_and_render(tmp_path,
     shutil.copyfile(fixtures / "seed-list.md", listfile)
     config = tmp_path / "curator.toml"
     # stub embeddings; every paper relevant and shown, so the test follows the category alone
-    config.write_text('[classifier]\nmodel = "hashing"\nrelevance_threshold = 0.0\nconfidence_threshold = 0.0\n'
-                      'low_confidence_floor = 0.0\n', encoding="utf-8")
+    config.write_text('[classifier]\nmodel = "hashing"\nrelevance_threshold = 0.0\nadd_threshold = 0.0\n',
+                      encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(shadow), str(ROOT)]), "HF_HUB_OFFLINE": "1"}
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "c.db"), str(config), str(listfile)],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)

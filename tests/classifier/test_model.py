@@ -59,13 +59,23 @@ def test_not_relevant_has_no_category(heads):
     assert not d.relevant and d.category is None and d.technique is None and d.relevance < 0.5
 
 
-def test_second_category_only_when_close(heads):
+def test_a_relevant_paper_keeps_its_two_likeliest_categories(heads):
     both = (_axis(0) + _axis(1) + 1.4 * _axis(10))
     both /= np.linalg.norm(both)
-    [d] = model.decide(heads, np.stack([both]), second_ratio=0.6)
+    [d] = model.decide(heads, np.stack([both]))
     assert {d.category, d.second} == {"quantization", "caching"}
-    [single] = model.decide(heads, np.stack([(_axis(2) + _axis(10)) / np.sqrt(2)]), second_ratio=0.6)
-    assert single.category == "sampling_optimization" and single.second is None
+    assert 0 < d.second_confidence <= d.confidence
+    [single] = model.decide(heads, np.stack([(_axis(2) + _axis(10)) / np.sqrt(2)]))
+    assert single.category == "sampling_optimization" and single.second not in (None, single.category)
+    assert single.second_confidence < 0.5 * single.confidence
+
+
+def test_relevance_is_the_calibrated_mix_of_both_models(heads):
+    x = np.stack([(_axis(0) + _axis(10)) / np.sqrt(2)])
+    raw = model.relevance_logits(heads, x)[0]
+    assert model.relevance_scores(heads, x)[0] == pytest.approx(1 / (1 + np.exp(-raw)))
+    heads.cal_a, heads.cal_b = 2.0, -1.0
+    assert model.relevance_scores(heads, x)[0] == pytest.approx(1 / (1 + np.exp(-(2.0 * raw - 1.0))))
 
 
 def test_threshold_moves_the_decision(heads):

@@ -46,7 +46,7 @@ def classifier():
     from db.classify import EmbeddingCache
 
     os.environ["HF_HUB_OFFLINE"] = "1"
-    return build(SentenceEncoder(), EmbeddingCache(open_db(None)), DbKnowledge(), 0.5, 0.6)
+    return build(SentenceEncoder(), EmbeddingCache(open_db(None)), DbKnowledge(), 0.4)
 
 
 def test_packaged_model_embeds_offline(classifier):

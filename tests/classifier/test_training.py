@@ -73,8 +73,9 @@ def test_sample_labels_take_title_and_abstract_from_the_sample(tmp_path):
         sample_labelled(path, sample)
 
 
-def test_shipped_labels_are_the_labelled_file_then_the_sample_without_repeats():
-    from classifier.training import LABELLING_VALUES, shipped_labels
+def test_shipped_labels_are_the_labelled_file_then_the_sample_then_the_summer_without_repeats():
+    from catalogue.vocabulary import CATEGORIES
+    from classifier.training import LABELLING_VALUES, sample_labelled, shipped_labels, summer_labelled
 
     papers = shipped_labels()
     given = labelled()
@@ -83,7 +84,17 @@ def test_shipped_labels_are_the_labelled_file_then_the_sample_without_repeats():
     rest = papers[len(given):]
     assert {p.label for p in rest} <= LABELLING_VALUES and all(p.abstract for p in rest)
     assert all(p.also is None or (p.also in LABELLING_VALUES and p.label not in ("relevant", "irrelevant"))
-               for p in rest)
+               for p in rest if p.week is None)
+    summer = summer_labelled()
+    # in the summer labels a paper in scope with no category may name the one it comes closest to
+    assert all(p.also is None or (p.also in CATEGORIES and p.label != "irrelevant" and p.also != p.label)
+               for p in summer)
+    sample = {p.arxiv_id for p in sample_labelled()}
+    new = [p.arxiv_id for p in summer if p.arxiv_id not in sample]  # a paper labelled twice counts once
+    assert [p.arxiv_id for p in papers[-len(new):]] == new and len(new) > len(summer) - 5
+    assert all(p.week and p.week.startswith("2026-W") for p in summer)
+    drawn = [p for p in summer if p.weight > 1]  # the random draw from the low-scored rest stands for many
+    assert len(drawn) == 400 and all(p.weight == drawn[0].weight for p in drawn)
     papers[0].label = "changed"
     assert shipped_labels()[0].label != "changed"  # callers get copies
 

@@ -9,15 +9,16 @@ import pytest
 from classifier import triage
 from classifier.triage import ADDED, HELD, IN_LIST, MAYBE, NOT_CLASSIFIED, NOT_RELEVANT, REJECTED, Bars, Scores
 
-BARS = Bars(relevance=0.67, confidence=0.6)
+BARS = Bars(relevance=0.4, add=0.5)
 
 
 @pytest.mark.parametrize("scores,flags,kind,reason", [
-    (Scores(0.9, "caching", 0.8, "sparsity", 0.1), {}, ADDED, ""),
-    (Scores(0.9, "caching", 0.6), {}, ADDED, ""),                      # the bar itself is in
-    (Scores(0.9, "caching", 0.59, "sparsity", 0.3), {}, MAYBE, ""),     # uncertain category: shown folded
+    (Scores(0.9, "caching", 0.8, "sparsity", 0.1), {}, ADDED, ""),      # 0.72 placed
+    (Scores(1.0, "caching", 0.5), {}, ADDED, ""),                       # the bar itself is in
+    (Scores(0.9, "caching", 0.55, "sparsity", 0.3), {}, MAYBE, ""),     # uncertain category: shown folded
     (Scores(0.9, "caching", 0.05), {}, MAYBE, ""),                      # however uncertain
-    (Scores(0.66, "caching", 0.99), {}, NOT_RELEVANT, ""),              # below the relevance bar
+    (Scores(0.45, "caching", 0.99), {}, MAYBE, ""),                     # uncertain scope: shown folded
+    (Scores(0.39, "caching", 0.99), {}, NOT_RELEVANT, ""),              # below the relevance bar
     (Scores(0.9, None, None), {}, NOT_RELEVANT, ""),                    # no category: not relevant
     (Scores(None), {}, NOT_CLASSIFIED, ""),
     (Scores(0.9, "caching", 0.9), {"in_list": True}, HELD, IN_LIST),
@@ -31,7 +32,7 @@ def test_rules(scores, flags, kind, reason):
 
 def test_no_relevant_paper_is_dropped_and_counts_add_up():
     """Every combination of inputs gets a kind; relevant = added + maybe + held back."""
-    grid = itertools.product([None, 0.1, 0.66, 0.67, 0.99], [None, "caching"], [None, 0.0, 0.59, 0.6, 1.0],
+    grid = itertools.product([None, 0.1, 0.39, 0.4, 0.99], [None, "caching"], [None, 0.0, 0.5, 0.6, 1.0],
                              [False, True], [False, True])
     verdicts = [triage.triage(Scores(r, c, conf), BARS, in_list=i, rejected=j) for r, c, conf, i, j in grid]
     kinds = {v.kind for v in verdicts}
@@ -47,7 +48,7 @@ def test_no_relevant_paper_is_dropped_and_counts_add_up():
 def test_bars_come_from_the_settings():
     from catalogue.settings import merge
 
-    bars = Bars.from_settings(merge({"classifier": {"relevance_threshold": 0.5, "confidence_threshold": 0.7}})
+    bars = Bars.from_settings(merge({"classifier": {"relevance_threshold": 0.5, "add_threshold": 0.7}})
                               ["classifier"])
     assert bars == Bars(0.5, 0.7)
 

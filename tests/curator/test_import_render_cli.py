@@ -94,7 +94,7 @@ def test_render_missing_heading_and_bad_config(tmp_path, capsys):
     assert run(tmp_path, "render", str(lst)) == 2
     assert "no heading 'Comparison Table'" in capsys.readouterr().err
     bad = tmp_path / "curator.toml"
-    bad.write_text("[classifier]\nconfidence_threshold = 7\n")
+    bad.write_text("[classifier]\nadd_threshold = 7\n")
     lst.write_bytes(b"# L\n\n## Optimization Techniques\n\n## Comparison Table\n")
     assert main(["--db", str(tmp_path / "c.db"), "--config", str(bad), "render", str(lst)]) == 2
     assert lst.read_bytes() == b"# L\n\n## Optimization Techniques\n\n## Comparison Table\n"
