@@ -61,7 +61,7 @@ from catalogue.features import BY_GROUP, FEATURES, Feature, compiled
 from classifier.docs_text import Unit, quote, units
 
 STATED, DENIED, PLANNED, EXCLUDED = "stated", "denied", "planned", "excluded"
-EXTRACTOR_VERSION = "1"  # bump when the rules change, so unchanged repositories are read again
+EXTRACTOR_VERSION = "2"  # bump when the rules change, so unchanged repositories are read again
 KIND_WEIGHT = {"sentence": 3, "item": 3, "row": 3, "heading": 2, "code": 1, "link": 0}
 # the group of each scope (which cue words mark an enumeration)
 SCOPE_GROUP = {"os": "hardware", "cpu": "hardware", "accelerator": "hardware", "precision": "precision",
@@ -108,6 +108,23 @@ _CUES = {
         re.IGNORECASE),
     "optimization": re.compile(r"(?!)"),
 }
+# a list's lead-in that announces what the list enumerates
+_FOLLOWING = re.compile(r"\b(?:supports?|supported|runs?\s+on|provides?|offers?|features?|includes?)\b[^:]{0,60}"
+                        r"\bthe\s+following\b", re.IGNORECASE)
+_LEAD_CUES = {
+    "hardware": re.compile(r"\bsupported\s+(?:platforms?|hardware|devices?|gpus?|accelerators?|os|operating\s+systems?|"
+                           r"architectures?|backends?)\b|\brequirements?\b|\bprerequisites?\b|\bruns?\s+on\b",
+                           re.IGNORECASE),
+    "precision": re.compile(r"\bsupported\s+(?:data\s*types?|dtypes?|precisions?|(?:number\s+|numeric\s+)?formats?|"
+                            r"quantization\s+(?:methods?|formats?|types?|schemes?))\b", re.IGNORECASE),
+    "optimization": re.compile(r"\b(?:key\s+)?features?\b|\bhighlights?\b|\bcapabilities\b|\boptimi[sz]ations\b",
+                               re.IGNORECASE),
+}
+# a page that says its own list is not the whole of it ("a list of all supported hardware can be found on ...")
+_POINTS_ELSEWHERE = re.compile(
+    r"\b(?:full|complete|whole|up-to-date|all)\b[^.]{0,40}\b(?:list|set|matrix)\b[^.]{0,60}\b(?:can\s+be\s+found|"
+    r"is\s+available|see|refer)\b|\b(?:list|set)\s+of\s+all\s+supported\b|\bhardware\s+plugins?\b",
+    re.IGNORECASE)
 # headings over units that speak of what is not there yet, or of other projects
 _PLANNED_HEADING = re.compile(r"\btodos?\b|\broadmap\b|\bwish ?list\b|\bfuture\s+(?:work|plans?)\b|\bplanned\b"
                               r"|\bcoming\s+soon\b|\bupcoming\b", re.IGNORECASE)
@@ -123,6 +140,10 @@ _SUPPORT_WORDS = re.compile(r"\bsupport(?:s|ed|ing)?\b|\bruns?\b|\benabled?\b|\b
 # a sentence about how things were done before (other systems, history)
 _HISTORY = re.compile(r"^(?:in\s+the\s+past|previously|traditionally|historically|prior\s+(?:work|systems|to)|"
                       r"existing\s+(?:systems|frameworks))\b", re.IGNORECASE)
+# an enumeration that says it is not complete: it names examples, not all there is
+_OPEN_LIST = re.compile(r"\bsuch\s+as\b|(?<!would\s)(?<!'d\s)\blike\b|\be\.\s?g\.|\bfor\s+(?:example|instance)\b"
+                        r"|\bincluding\b|\betc\b|\band\s+(?:many\s+)?(?:more|others|so\s+on)\b|\bamong\s+others\b"
+                        r"|\bor\s+(?:more|other)\b|\band\s+other\b", re.IGNORECASE)
 _NEWS = re.compile(r"^\W*\[?20\d\d[/-]\d\d(?:[/-]\d\d)?\]?")
 
 
@@ -207,7 +228,8 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
         others_here: set[int] = set()
         for unit in page_units:
             order += 1
-            about_other = bool(_HISTORY.match(unit.text)) or (
+            history = bool(_HISTORY.match(unit.text))
+            about_other = history or (
                 other_re is not None and other_re.search(unit.text) is not None
                 and (own_re is None or own_re.search(unit.text) is None))
             if about_other:
@@ -215,7 +237,7 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
             mentioned.update(_named(unit.text))
             for head in unit.header:
                 mentioned.update(_named(head))
-            for hit in _unit_hits(unit, page, order, features):
+            for hit in ([] if history else _unit_hits(unit, page, order, features)):
                 if about_other:
                     hit.weight = min(hit.weight, KIND_WEIGHT["code"])
                 hits[hit.feature.key].append(hit)
@@ -224,6 +246,9 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
         if not page.weak:
             enums.extend(_Enumeration("optimization", n, True, q, page.url, page.date or "", order)
                          for n, q in _optimization_lists(page_units, others_here))
+            enums.extend(_lead_lists(page_units, page, order, features))
+            if any(_POINTS_ELSEWHERE.search(u.text) for u in page_units):
+                enums = [e for e in enums if e.url != page.url]
     marks = {f.key: _decide(f, hits[f.key]) for f in features}
     _exclude(marks, features, enums, mentioned)
     if pages_seen and all(p.weak for p in pages_seen):
@@ -273,6 +298,26 @@ def _only_in_identifiers(key: str, text: str) -> bool:
     return True
 
 
+# what comes just before a mention that names the feature only as a point of comparison or as
+# something else's ("2-4x speedup over BF16", "less memory than FP16", "instead of converting BF16",
+# "mentions MXFP4 as an industry format"): it says nothing of the engine's support
+_BASELINE_BEFORE = re.compile(
+    r"(?:\b(?:speed-?ups?|faster|slower|improvements?|gains?|better|worse|reductions?|higher|lower)\s+(?:\S+\s+){0,2}"
+    r"(?:over|vs\.?|versus)|\bthan|\bvs\.?|\bversus|\bcompared\s+(?:to|with)|\brelative\s+to|\binstead\s+of"
+    r"(?:\s+\w+){0,2}|\brather\s+than|\bunlike|\bmentions?|\bmentioning)\s+(?:the\s+|an?\s+)?[\w-]*\W{0,2}$",
+    re.IGNORECASE)
+
+
+def _only_as_baseline(key: str, text: str) -> bool:
+    """Whether every mention of the feature in ``text`` is a point of comparison or a mere mention."""
+    found = False
+    for m in compiled(key).finditer(text):
+        found = True
+        if not _BASELINE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
+            return False
+    return found
+
+
 def _quality(text: str) -> int:
     return (1 if _SUPPORT_WORDS.search(text) else 0) - (2 if _NEWS.match(text) else 0)
 
@@ -296,7 +341,8 @@ def _unit_hits(unit: Unit, page: PageLike, order: int, features: tuple[Feature, 
         return out
     found = _named(unit.text)
     named = [(f, found[f.key]) for f in features if f.key in found
-             and (unit.kind == "code" or not _only_in_identifiers(f.key, unit.text))]
+             and (unit.kind == "code" or not _only_in_identifiers(f.key, unit.text))
+             and not _only_as_baseline(f.key, unit.text)]
     if not named:
         return []
     polarity = _polarity(unit.text, several=len(named) > 1)
@@ -398,10 +444,43 @@ def _optimization_lists(page_units: list[Unit], about_other: set[int]) -> list[t
     for u in page_units:
         if u.kind in ("sentence", "item") and id(u) not in about_other and _SUPPORT_WORDS.search(u.text) \
                 and _polarity(u.text, several=True) == STATED and not _OTHERS_HEADING.search(u.heading) \
-                and not _PLANNED_HEADING.search(u.heading):
+                and not _PLANNED_HEADING.search(u.heading) and not _OPEN_LIST.search(u.text):
             n = named([u])
             if n >= MIN_FEATURES_SENTENCE:
                 out.append((n, quote(u.text)))
+    return out
+
+
+def _lead_lists(page_units: list[Unit], page: PageLike, order: int,
+                features: tuple[Feature, ...]) -> list[_Enumeration]:
+    """A list announced by a lead-in that says what it enumerates ("vLLM supports the following
+    hardware platforms:", "Supported data types:"), read as one enumeration: per block, the
+    features its items name together (a list of optimizations must name at least
+    :data:`MIN_FEATURES_LIST`)."""
+    lists: dict[str, list[Unit]] = {}
+    for u in page_units:
+        if u.kind == "item" and u.lead and not _OTHERS_HEADING.search(u.heading) \
+                and not _PLANNED_HEADING.search(u.heading):
+            lists.setdefault(u.lead, []).append(u)
+    out = []
+    for lead, items in lists.items():
+        if _OPEN_LIST.search(lead) or _polarity(lead, several=True) != STATED:
+            continue
+        named: dict[str, set[str]] = {}
+        for u in items:
+            if _polarity(u.text, several=True) is None:
+                continue
+            for f in features:
+                if f.key in _named(u.text) and not _only_in_identifiers(f.key, u.text):
+                    named.setdefault(SCOPE[f.part], set()).add(f.key)
+        for scope, keys in named.items():
+            cue_re = _LEAD_CUES.get(SCOPE_GROUP[scope])
+            if not (cue_re.search(lead) or _FOLLOWING.search(lead)):
+                continue
+            if scope == "optimization" and len(keys) < MIN_FEATURES_LIST:
+                continue
+            shown = lead + " " + "; ".join(u.text for u in items if any(k in _named(u.text) for k in keys))
+            out.append(_Enumeration(scope, len(keys), True, quote(shown), page.url, page.date or "", order))
     return out
 
 
@@ -411,7 +490,7 @@ def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Featur
     if unit.kind in ("link", "code") or _OTHERS_HEADING.search(unit.heading) or _PLANNED_HEADING.search(unit.heading) \
             or not _named(text):
         return []
-    if unit.kind != "row" and _polarity(unit.text, several=True) is None:
+    if unit.kind != "row" and (_polarity(unit.text, several=True) is None or _OPEN_LIST.search(unit.text)):
         return []
     named: dict[str, int] = {}
     for f in features:

@@ -156,3 +156,55 @@ def test_every_quote_of_a_stated_mark_names_its_feature():
 def test_names_of_an_engine():
     assert names_of("TGI (Text Generation Inference)", "huggingface/text-generation-inference") == [
         "TGI (Text Generation Inference)", "TGI", "Text Generation Inference", "text-generation-inference"]
+
+
+def test_a_tick_with_an_emoji_presentation_selector_is_a_tick():
+    text = "| Implementation | Intel Gaudi | Google TPU |\n|---|---|---|\n| INC (W8A8) | ✅\ufe0e | ❌ |\n"
+    marks = extract([Page("docs/hardware.md", text)])
+    assert marks["hardware:Intel Gaudi"].supported == 1 and "Intel Gaudi: ✅" in marks["hardware:Intel Gaudi"].evidence
+
+
+def test_a_sentence_telling_history_says_nothing():
+    text = "In the past, dynamic batching was used to improve GPU utilization.\n"
+    assert mark([Page("README.md", text)], "optimization:Dynamic Batching").supported is None
+
+
+def test_a_feature_named_only_as_a_point_of_comparison_says_nothing():
+    text = ("- Claimed result: 2-4x speedup over BF16 without accuracy loss; mentions MXFP4 as an industry format.\n"
+            "- Loads packed weights instead of converting BF16 on the fly.\n- FP8 storage for activations.\n")
+    marks = extract([Page("blog", text)])
+    assert marks["precision:BF16"].supported is None and marks["precision:MXFP4"].supported is None
+    assert marks["precision:FP8"].supported == 1
+
+
+def test_an_open_list_of_examples_excludes_nothing():
+    for text in ("It runs on a backend which supports many features like pipeline parallelism, FlashAttention, "
+                 "continuous batching and PagedAttention.",
+                 "Export models in formats including GGUF, NVFP4, FP8 and more.",
+                 "Supported data types such as FP16 and BF16."):
+        marks = extract([Page("README.md", text)])
+        assert all(m.basis != EXCLUDED for m in marks.values()), text
+    closed = extract([Page("README.md", "Supported data types: FP16 and BF16.")])
+    assert closed["precision:FP8"].basis == EXCLUDED
+
+
+def test_a_list_announced_by_its_lead_in_is_one_enumeration():
+    text = ("# Installation\n\nE supports the following hardware platforms:\n\n- GPU\n    - NVIDIA CUDA\n"
+            "    - AMD ROCm\n- CPU\n    - Intel/AMD x86\n    - ARM AArch64\n")
+    marks = extract([Page("docs/install.md", text)])
+    tpu = marks["hardware:Google TPU"]
+    assert (tpu.supported, tpu.basis) == (0, EXCLUDED)
+    assert tpu.evidence.startswith("E supports the following hardware platforms: NVIDIA CUDA; AMD ROCm")
+    assert marks["hardware:AMD GPU (ROCm/HIP)"].supported == 1
+    # the same list on a page that says the whole list is elsewhere excludes nothing
+    pointed = text + "\nA list of all supported hardware can be found on the website.\n"
+    assert extract([Page("docs/install.md", pointed)])["hardware:Google TPU"].supported is None
+
+
+def test_synonyms_in_identifiers_and_architecture_names():
+    assert vocab.names("precision:INT4", "--qformat int4_awq")
+    assert vocab.names("precision:INT8", "int8_sq")
+    assert not vocab.names("precision:INT4", "int4096")
+    assert vocab.names("hardware:NVIDIA GPU (CUDA)", "FP8 kernels for Hopper and Blackwell")
+    assert not vocab.names("hardware:NVIDIA GPU (CUDA)", "Ampere Altra servers")
+    assert vocab.names("optimization:Quantization", "NVFP4 quants for supported GPUs")
