@@ -71,6 +71,7 @@ SCOPE = {"os": "os", "cpu": "cpu", "gpu": "accelerator",
          "float": "precision", "integer": "precision", "microscaling": "precision",
          "batching": "optimization", "parallelism": "optimization", "compression": "optimization",
          "caching": "optimization", "attention": "optimization", "decoding": "optimization"}
+NATIVE_PRECISIONS = frozenset({"precision:FP32", "precision:FP16", "precision:BF16"})
 LOCAL_PLATFORMS = frozenset({"hardware:Linux", "hardware:Windows", "hardware:macOS", "hardware:x86-64",
                              "hardware:ARM64/Apple Silicon", "hardware:Mobile / Edge"})
 MIN_FEATURES_LIST = 3       # optimizations a features list must name to enumerate them
@@ -97,17 +98,22 @@ _PLANNED = re.compile(
     r"\bcoming\s+soon\b|\bplanned\b|\bon\s+(?:the|our)\s+roadmap\b|\bnot\s+yet\b|\bwill\s+(?:be\s+)?(?:support|add)"
     r"|\bin\s+the\s+future\b|\bwork\s+in\s+progress\b|\bupcoming\b|\b(?:todo|tbd|wip)\b|^\s*\[\s\]",
     re.IGNORECASE)
+# "only", but not the "weight-only" of a quantization scheme nor "read-only"
+_ONLY = r"(?<!weight[- ])(?<!weights[- ])(?<!read[- ])(?<!header[- ])(?<!activation[- ])\bonly\b"
 _CUES = {
     "hardware": re.compile(
-        r"\bonly\b|\brequire[sd]?\b|\brequirements?\b|\bprerequisites?\b|\bsupported\s+(?:platforms?|hardware|"
+        _ONLY + r"|\brequire[sd]?\b|\brequirements?\b|\bprerequisites?\b|\bsupported\s+(?:platforms?|hardware|"
         r"devices?|gpus?|accelerators?|os|operating\s+systems?|architectures?|backends?)\b|\bsupport\s+matrix\b"
         r"|\btested\s+on\b|\bruns?\s+on\b|\bplatforms?\b", re.IGNORECASE),
     "precision": re.compile(
-        r"\bonly\b|\bsupported\s+(?:data\s*types?|dtypes?|precisions?|formats?|quantization\s+(?:methods?|formats?|"
-        r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types?\b|\bdtypes?\b|\bprecisions?\b",
+        _ONLY + r"|\bsupported\s+(?:data\s*types?|dtypes?|precisions?|formats?|quantization\s+(?:methods?|formats?|"
+        r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types?\b|\bdtypes?\b|\bprecisions\b"
+        r"|\bprecision\s*(?::|support|formats?|modes?)",
         re.IGNORECASE),
     "optimization": re.compile(r"(?!)"),
 }
+# "Quantizations: AWQ, GPTQ, INT8" - a label and a colon, then the list
+_LABELLED = re.compile(r"^[\w /&()-]{2,40}:\s+\S")
 # a list's lead-in that announces what the list enumerates
 _FOLLOWING = re.compile(r"\b(?:supports?|supported|runs?\s+on|provides?|offers?|features?|includes?)\b[^:]{0,60}"
                         r"\bthe\s+following\b", re.IGNORECASE)
@@ -117,8 +123,8 @@ _LEAD_CUES = {
                            re.IGNORECASE),
     "precision": re.compile(r"\bsupported\s+(?:data\s*types?|dtypes?|precisions?|(?:number\s+|numeric\s+)?formats?|"
                             r"quantization\s+(?:methods?|formats?|types?|schemes?))\b", re.IGNORECASE),
-    "optimization": re.compile(r"\b(?:key\s+)?features?\b|\bhighlights?\b|\bcapabilities\b|\boptimi[sz]ations\b",
-                               re.IGNORECASE),
+    "optimization": re.compile(r"\b(?:key\s+)?features?\b|\bhighlights?\b|\bcapabilities\b|\boptimi[sz]ations\b"
+                               r"|\b(?:is|are)\b[^:]{0,40}\bwith\s*:$", re.IGNORECASE),
 }
 # a page that says its own list is not the whole of it ("a list of all supported hardware can be found on ...")
 _POINTS_ELSEWHERE = re.compile(
@@ -206,6 +212,7 @@ class _Enumeration:
     url: str
     date: str
     order: int
+    kinds: frozenset[str] = frozenset()   # the precision kinds it speaks for (empty: the whole scope)
 
 
 def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
@@ -247,6 +254,7 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
             enums.extend(_Enumeration("optimization", n, True, q, page.url, page.date or "", order)
                          for n, q in _optimization_lists(page_units, others_here))
             enums.extend(_lead_lists(page_units, page, order, features))
+            enums.extend(_tables(page_units, page, order, features))
             if any(_POINTS_ELSEWHERE.search(u.text) for u in page_units):
                 enums = [e for e in enums if e.url != page.url]
     marks = {f.key: _decide(f, hits[f.key]) for f in features}
@@ -484,6 +492,38 @@ def _lead_lists(page_units: list[Unit], page: PageLike, order: int,
     return out
 
 
+def _tables(page_units: list[Unit], page: PageLike, order: int,
+            features: tuple[Feature, ...]) -> list[_Enumeration]:
+    """A table whose rows name hardware or precisions in their first cell (a table of quantization
+    types, of supported GPUs), read as one enumeration per block: what its rows name together."""
+    tables: dict[int, list[Unit]] = {}
+    for u in page_units:
+        if u.kind == "row" and u.cells and not _OTHERS_HEADING.search(u.heading) \
+                and not _PLANNED_HEADING.search(u.heading):
+            tables.setdefault(id(u.header), []).append(u)
+    out = []
+    for rows in tables.values():
+        head = rows[0].header
+        named: dict[str, set[str]] = {}
+        for u in rows:
+            label = u.cells[0]
+            if _cell_mark(label) is not None or _polarity(label, several=True) != STATED:
+                continue
+            for f in features:
+                if SCOPE[f.part] != "optimization" and f.key in _named(label):
+                    named.setdefault(SCOPE[f.part], set()).add(f.key)
+        for scope, keys in named.items():
+            if len(keys) < 2:
+                continue
+            cue_re = _CUES[SCOPE_GROUP[scope]]
+            cue = bool(cue_re.search(" | ".join(head)) or cue_re.search(rows[0].heading))
+            kinds = frozenset() if cue or scope != "precision" else frozenset(precision_kind(k) for k in keys)
+            shown = (rows[0].heading + ": " if rows[0].heading else "") + " | ".join(head) + ": " + \
+                "; ".join(u.cells[0] for u in rows if u.cells[0])
+            out.append(_Enumeration(scope, len(keys), cue, quote(shown), page.url, page.date or "", order, kinds))
+    return out
+
+
 def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Feature, ...]) -> list[_Enumeration]:
     """What one unit enumerates of the hardware and precision columns (one entry per scope)."""
     text = unit.text if unit.kind != "row" else " | ".join(unit.header) + " || " + unit.text
@@ -493,18 +533,34 @@ def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Featur
     if unit.kind != "row" and (_polarity(unit.text, several=True) is None or _OPEN_LIST.search(unit.text)):
         return []
     named: dict[str, int] = {}
+    kinds: dict[str, set[str]] = {}
     for f in features:
         scope = SCOPE[f.part]
         if scope != "optimization" and f.key in _named(text):
             named[scope] = named.get(scope, 0) + 1
+            kinds.setdefault(scope, set()).add(precision_kind(f.key))
     out = []
     for scope, count in named.items():
         cue_re = _CUES[SCOPE_GROUP[scope]]
         cue = bool(cue_re.search(text) or cue_re.search(unit.heading))
-        if count >= 2 or cue:
+        # without a cue, two columns named make an enumeration only where the unit says they are
+        # there ("runs on Linux and macOS"), lists them ("Quantizations: AWQ, INT8, FP8") or is a table row
+        listed = unit.kind == "row" or bool(_SUPPORT_WORDS.search(unit.text) or _LABELLED.match(unit.text))
+        if (count >= 2 and listed) or cue:
             shown = unit.text if unit.kind != "row" else f"{' | '.join(unit.header)}: {unit.text}"
-            out.append(_Enumeration(scope, count, cue, quote(shown), page.url, page.date or "", order))
+            # a bare list of quantized formats says nothing of the native types, and the other way round;
+            # one that calls itself the supported data types speaks for all of them
+            speaks = frozenset() if cue or scope != "precision" else frozenset(kinds[scope])
+            out.append(_Enumeration(scope, count, cue, quote(shown), page.url, page.date or "", order, speaks))
     return out
+
+
+def precision_kind(key: str) -> str:
+    """``native`` for the floating-point types a model is computed in (FP32, FP16, BF16), ``quantized``
+    for the other formats; empty for features that are not precisions."""
+    if not key.startswith("precision:"):
+        return ""
+    return "native" if key in NATIVE_PRECISIONS else "quantized"
 
 
 # --- deciding ----------------------------------------------------------------------------------
@@ -523,14 +579,15 @@ def _exclude(marks: dict[str, Mark], features: tuple[Feature, ...], enums: list[
              mentioned: set[str]) -> None:
     """Features that no unit names, in a scope the docs enumerate: not supported, quoting the
     enumeration. A feature the docs name without saying yes or no stays unknown."""
-    best: dict[str, _Enumeration] = {}
+    best: dict[tuple[str, str], _Enumeration] = {}
     for e in enums:
-        old = best.get(e.scope)
-        if old is None or (e.cue, e.count, -e.order) > (old.cue, old.count, -old.order):
-            best[e.scope] = e
+        for kind in (e.kinds or {"native", "quantized", ""}):
+            old = best.get((e.scope, kind))
+            if old is None or (e.cue, e.count, -e.order) > (old.cue, old.count, -old.order):
+                best[(e.scope, kind)] = e
     for f in features:
         mark = marks[f.key]
-        e = best.get(SCOPE[f.part])
+        e = best.get((SCOPE[f.part], precision_kind(f.key)))
         if mark.supported is None and e is not None and f.key not in mentioned:
             marks[f.key] = Mark(f.group, f.column, 0, e.quote, e.url, e.date or None, EXCLUDED)
 

@@ -208,3 +208,32 @@ def test_synonyms_in_identifiers_and_architecture_names():
     assert vocab.names("hardware:NVIDIA GPU (CUDA)", "FP8 kernels for Hopper and Blackwell")
     assert not vocab.names("hardware:NVIDIA GPU (CUDA)", "Ampere Altra servers")
     assert vocab.names("optimization:Quantization", "NVFP4 quants for supported GPUs")
+
+
+def test_a_table_of_quantization_types_enumerates_the_quantized_formats_only():
+    text = "### Quantization types\n\n| Type | Recommended |\n|---|:-:|\n| q4_K_M | * |\n| q4_K_S | |\n| q8_0 | * |\n"
+    marks = extract([Page("docs/api.md", text)])
+    assert marks["precision:INT4"].supported == 1 and marks["precision:INT8"].supported == 1
+    nf4 = marks["precision:NF4"]
+    assert (nf4.supported, nf4.basis) == (0, EXCLUDED) and "q4_K_M; q4_K_S; q8_0" in nf4.evidence
+    assert marks["precision:FP32"].supported is None  # a list of quantized formats says nothing of FP32
+
+
+def test_supported_data_types_speak_for_every_precision():
+    marks = extract([Page("README.md", "Supported data types: FP16, BF16 and INT8.")])
+    assert marks["precision:FP32"].basis == EXCLUDED and marks["precision:MXFP4"].basis == EXCLUDED
+
+
+def test_two_formats_named_in_passing_enumerate_nothing():
+    text = ("Dynamic quantization of an original precision BF16/FP16 model to FP8 can be achieved without "
+            "calibration data. Turing GPUs are supported for W8A16 (weight-only FP8) with Marlin kernels.")
+    marks = extract([Page("docs/fp8.md", text)])
+    assert all(m.basis != EXCLUDED for m in marks.values())
+
+
+def test_a_headline_list_of_what_the_engine_is_fast_with_enumerates_optimizations():
+    text = ("## About\n\nE is fast with:\n\n- Continuous batching of incoming requests\n"
+            "- Efficient management of attention key and value memory with PagedAttention\n"
+            "- Speculative decoding\n- Chunked prefill\n")
+    radix = mark([Page("README.md", text)], "optimization:RadixAttention")
+    assert (radix.supported, radix.basis) == (0, EXCLUDED) and radix.evidence.startswith("E is fast with:")
