@@ -96,7 +96,8 @@ _REMOVED = re.compile(r"\bno\s+longer\s+(?:supported|available)\b|\bsupport\s+(?
                       r"(?:removed|dropped|discontinued)\b|\bdropped\s+support\b", re.IGNORECASE)
 _PLANNED = re.compile(
     r"\bcoming\s+soon\b|\bplanned\b|\bon\s+(?:the|our)\s+roadmap\b|\bnot\s+yet\b|\bwill\s+(?:be\s+)?(?:support|add)"
-    r"|\bin\s+the\s+future\b|\bwork\s+in\s+progress\b|\bupcoming\b|\b(?:todo|tbd|wip)\b|^\s*\[\s\]",
+    r"|\bin\s+the\s+future\b|\bwork\s+in\s+progress\b|\bupcoming\b|\b(?:todo|tbd|wip)\b|^\s*\[\s\]"
+    r"|\b(?:start|begin)\s+adding\b|\bplan(?:s|ning)?\s+to\s+(?:add|support)\b|\bwould\s+like\s+to\s+add\b",
     re.IGNORECASE)
 # "only", but not the "weight-only" of a quantization scheme nor "read-only"
 _ONLY = r"(?<!weight[- ])(?<!weights[- ])(?<!read[- ])(?<!header[- ])(?<!activation[- ])\bonly\b"
@@ -107,9 +108,19 @@ _CUES = {
         r"|\btested\s+on\b|\bruns?\s+on\b|\bplatforms?\b", re.IGNORECASE),
     "precision": re.compile(
         _ONLY + r"|\bsupported\s+(?:data\s*types?|dtypes?|precisions?|formats?|quantization\s+(?:methods?|formats?|"
-        r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types?\b|\bdtypes?\b|\bprecisions\b"
+        r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s+types\b|\bdtypes\b|\bprecisions\b"
         r"|\bprecision\s*(?::|support|formats?|modes?)",
         re.IGNORECASE),
+    "optimization": re.compile(r"(?!)"),
+}
+# a heading over units that list what is supported ("System requirements", "Supported data types")
+_HEADING_CUES = {
+    "hardware": re.compile(r"\brequirements?\b|\bprerequisites?\b|\bsupported\s+(?:platforms?|hardware|devices?|gpus?|"
+                           r"accelerators?|operating\s+systems?|architectures?|backends?)\b|\bsupport\s+matrix\b"
+                           r"|\bhardware\s+support\b|\bcompatibility\b", re.IGNORECASE),
+    "precision": re.compile(r"\bsupported\s+(?:data\s*types?|dtypes?|precisions?|(?:quantization\s+)?(?:methods?|formats?|"
+                            r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types\b|\bdtypes\b|\bprecisions\b"
+                            r"|\bquantization\s+(?:types|formats|methods|schemes)\b", re.IGNORECASE),
     "optimization": re.compile(r"(?!)"),
 }
 # "Quantizations: AWQ, GPTQ, INT8" - a label and a colon, then the list
@@ -231,6 +242,8 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
     mentioned: set[str] = set()  # features some unit names, whatever it says of them
     for page in pages:
         pages_seen.append(page)
+        if _page_of_another(page, other_re, own_re):
+            continue
         page_units = units(page.text)
         others_here: set[int] = set()
         for unit in page_units:
@@ -262,6 +275,14 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
     if pages_seen and all(p.weak for p in pages_seen):
         _hosted(marks, features)
     return marks
+
+
+def _page_of_another(page: PageLike, other_re: re.Pattern[str] | None, own_re: re.Pattern[str] | None) -> bool:
+    """A page other than the root README that names another engine and never this one documents
+    that engine - an upstream's pages carried along by a fork, a comparison - not this one."""
+    if other_re is None or own_re is None or page.path.casefold() == "readme.md":
+        return False
+    return other_re.search(page.text) is not None and own_re.search(page.text) is None
 
 
 def names_of(name: str, repo: str | None) -> list[str]:
@@ -431,8 +452,9 @@ def _row_hits(unit: Unit, features: tuple[Feature, ...]) -> list[tuple[Feature, 
 def _optimization_lists(page_units: list[Unit], about_other: set[int]) -> list[tuple[int, str]]:
     """Where the engine enumerates its optimizations, as (how many it names, quote): the list
     items or table rows under a features heading ("Features", "Highlights"...) that together
-    name at least :data:`MIN_FEATURES_LIST`, and sentences or items that name that many with
-    a support word ("supports", "provides", "leverages"...), not about another engine."""
+    name at least :data:`MIN_FEATURES_LIST`, and sentences or items that name
+    :data:`MIN_FEATURES_SENTENCE` separate things with a support word ("supports", "provides"...),
+    not about another engine."""
     optim = BY_GROUP["optimization"]
     out: list[tuple[int, str]] = []
 
@@ -453,10 +475,21 @@ def _optimization_lists(page_units: list[Unit], about_other: set[int]) -> list[t
         if u.kind in ("sentence", "item") and id(u) not in about_other and _SUPPORT_WORDS.search(u.text) \
                 and _polarity(u.text, several=True) == STATED and not _OTHERS_HEADING.search(u.heading) \
                 and not _PLANNED_HEADING.search(u.heading) and not _OPEN_LIST.search(u.text):
-            n = named([u])
-            if n >= MIN_FEATURES_SENTENCE:
-                out.append((n, quote(u.text)))
+            if _things_named(u.text, optim) >= MIN_FEATURES_SENTENCE:
+                out.append((named([u]), quote(u.text)))
     return out
+
+
+def _things_named(text: str, features: Iterable[Feature]) -> int:
+    """How many separate things ``text`` names among ``features``: mentions that overlap count once
+    ("blocked KV cache" names KV caching and paged attention, but is one thing)."""
+    spans = sorted(m.span() for f in features for m in compiled(f.key).finditer(text))
+    count, end = 0, -1
+    for start, stop in spans:
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
 
 
 def _lead_lists(page_units: list[Unit], page: PageLike, order: int,
@@ -516,8 +549,8 @@ def _tables(page_units: list[Unit], page: PageLike, order: int,
             if len(keys) < 2:
                 continue
             cue_re = _CUES[SCOPE_GROUP[scope]]
-            cue = bool(cue_re.search(" | ".join(head)) or cue_re.search(rows[0].heading))
-            kinds = frozenset() if cue or scope != "precision" else frozenset(precision_kind(k) for k in keys)
+            cue = bool(cue_re.search(" | ".join(head)) or _HEADING_CUES[SCOPE_GROUP[scope]].search(rows[0].heading))
+            kinds = _speaks_for(scope, cue, " | ".join(head) + " " + rows[0].heading, keys)
             shown = (rows[0].heading + ": " if rows[0].heading else "") + " | ".join(head) + ": " + \
                 "; ".join(u.cells[0] for u in rows if u.cells[0])
             out.append(_Enumeration(scope, len(keys), cue, quote(shown), page.url, page.date or "", order, kinds))
@@ -526,8 +559,10 @@ def _tables(page_units: list[Unit], page: PageLike, order: int,
 
 def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Feature, ...]) -> list[_Enumeration]:
     """What one unit enumerates of the hardware and precision columns (one entry per scope)."""
-    text = unit.text if unit.kind != "row" else " | ".join(unit.header) + " || " + unit.text
-    if unit.kind in ("link", "code") or _OTHERS_HEADING.search(unit.heading) or _PLANNED_HEADING.search(unit.heading) \
+    # a row speaks with its header only where its cells are marks (a support matrix), not figures
+    marked = unit.kind == "row" and any(_cell_mark(c) is not None for c in unit.cells[1:])
+    text = " | ".join(unit.header) + " || " + unit.text if marked else unit.text
+    if unit.kind in ("link", "code", "heading") or _OTHERS_HEADING.search(unit.heading) or _PLANNED_HEADING.search(unit.heading) \
             or not _named(text):
         return []
     if unit.kind != "row" and (_polarity(unit.text, several=True) is None or _OPEN_LIST.search(unit.text)):
@@ -542,17 +577,34 @@ def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Featur
     out = []
     for scope, count in named.items():
         cue_re = _CUES[SCOPE_GROUP[scope]]
-        cue = bool(cue_re.search(text) or cue_re.search(unit.heading))
+        cue = bool(cue_re.search(text) or _HEADING_CUES[SCOPE_GROUP[scope]].search(unit.heading))
         # without a cue, two columns named make an enumeration only where the unit says they are
         # there ("runs on Linux and macOS"), lists them ("Quantizations: AWQ, INT8, FP8") or is a table row
         listed = unit.kind == "row" or bool(_SUPPORT_WORDS.search(unit.text) or _LABELLED.match(unit.text))
         if (count >= 2 and listed) or cue:
-            shown = unit.text if unit.kind != "row" else f"{' | '.join(unit.header)}: {unit.text}"
+            shown = f"{' | '.join(unit.header)}: {unit.text}" if marked else unit.text
             # a bare list of quantized formats says nothing of the native types, and the other way round;
             # one that calls itself the supported data types speaks for all of them
-            speaks = frozenset() if cue or scope != "precision" else frozenset(kinds[scope])
+            speaks = _speaks_for(scope, cue, text + " " + unit.heading, kinds[scope], keys=False)
             out.append(_Enumeration(scope, count, cue, quote(shown), page.url, page.date or "", order, speaks))
     return out
+
+
+_QUANT_CUE = re.compile(r"\bquanti[sz]ation\s+(?:types?|formats?|methods?|schemes?|levels?)\b|\bquantizations?\s*:",
+                        re.IGNORECASE)
+
+
+def _speaks_for(scope: str, cue: bool, text: str, named: Iterable[str], keys: bool = True) -> frozenset[str]:
+    """The precision kinds an enumeration speaks for: all of them (empty set) when it calls itself
+    the supported data types; the quantized formats when it calls itself quantization types; else
+    the kinds of the formats it names."""
+    if scope != "precision":
+        return frozenset()
+    if cue and not _QUANT_CUE.search(text):
+        return frozenset()
+    if cue:
+        return frozenset({"quantized"})
+    return frozenset(precision_kind(k) for k in named) if keys else frozenset(named)
 
 
 def precision_kind(key: str) -> str:

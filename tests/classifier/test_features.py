@@ -237,3 +237,37 @@ def test_a_headline_list_of_what_the_engine_is_fast_with_enumerates_optimization
             "- Speculative decoding\n- Chunked prefill\n")
     radix = mark([Page("README.md", text)], "optimization:RadixAttention")
     assert (radix.supported, radix.basis) == (0, EXCLUDED) and radix.evidence.startswith("E is fast with:")
+
+
+def test_a_page_about_another_engine_says_nothing_of_this_one():
+    pages = [Page("README.md", "# Engy\n\nEngy runs on Linux.\n"),
+             Page("docs/build.md", "# Build llama.cpp\n\nThis provides NPU acceleration using your Ascend NPU.\n")]
+    marks = extract(pages, others=["llama.cpp"], own=["Engy"])
+    assert marks["hardware:Huawei Ascend"].supported is None
+    own_page = [pages[0], Page("docs/npu.md", "Engy on Ascend NPUs, as llama.cpp does it.\n")]
+    assert extract(own_page, others=["llama.cpp"], own=["Engy"])["hardware:Huawei Ascend"].supported == 1
+
+
+def test_a_table_of_figures_enumerates_nothing_through_its_header():
+    text = "| Context length | BF16 | FP8 | Speedup |\n|---|---|---|---|\n| 2k | 29.1 tok/s | 29.4 tok/s | +1% |\n"
+    marks = extract([Page("docs/kv.md", text)])
+    assert marks["precision:FP32"].supported is None and marks["precision:MXFP4"].supported is None
+
+
+def test_a_heading_and_a_loose_heading_cue_enumerate_nothing():
+    text = "## Run on Android\n\nRefer to `android/adb_run.sh` to start it.\n"
+    assert mark([Page("docs/mobile.md", text)], "hardware:Google TPU").supported is None
+    text = "## System requirements\n\nAn NVIDIA GPU with 16 GB of memory.\n"
+    tpu = mark([Page("README.md", text)], "hardware:Google TPU")
+    assert (tpu.supported, tpu.basis) == (0, EXCLUDED)
+
+
+def test_a_wish_to_add_a_feature_is_not_support():
+    text = "If we can run 7B faster, we can start adding LoRA to our training script."
+    assert mark([Page("README.md", text)], "optimization:LoRA").basis == "planned"
+
+
+def test_a_sentence_naming_two_techniques_in_four_columns_enumerates_nothing():
+    text = ("E provides state-of-the-art serving performance leveraging its blocked KV cache and "
+            "Dynamic SplitFuse continuous batching.")
+    assert mark([Page("README.md", text)], "optimization:LoRA").supported is None
