@@ -105,11 +105,12 @@ _CUES = {
     "hardware": re.compile(
         _ONLY + r"|\brequire[sd]?\b|\brequirements?\b|\bprerequisites?\b|\bsupported\s+(?:platforms?|hardware|"
         r"devices?|gpus?|accelerators?|os|operating\s+systems?|architectures?|backends?)\b|\bsupport\s+matrix\b"
-        r"|\btested\s+on\b|\bruns?\s+on\b|\bplatforms?\b", re.IGNORECASE),
+        r"|\btested\s+on\b|\bruns?\s+on\b|\bplatforms?\b"
+        r"|^(?:supported\s+)?(?:(?-i:OS)|operating\s+systems?)\s*:", re.IGNORECASE),
     "precision": re.compile(
         _ONLY + r"|\bsupported\s+(?:data\s*types?|dtypes?|precisions?|formats?|quantization\s+(?:methods?|formats?|"
         r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s+types\b|\bdtypes\b|\bprecisions\b"
-        r"|\bprecision\s*(?::|support|formats?|modes?)",
+        r"|\bprecision\s*(?::|support|formats?|modes?)|^(?:supported\s+)?(?:dtypes?|data\s*types?)\s*:",
         re.IGNORECASE),
     "optimization": re.compile(r"(?!)"),
 }
@@ -126,7 +127,8 @@ _HEADING_CUES = {
 # "Quantizations: AWQ, GPTQ, INT8" - a label and a colon, then the list
 _LABELLED = re.compile(r"^[\w /&()-]{2,40}:\s+\S")
 # a list's lead-in that announces what the list enumerates
-_FOLLOWING = re.compile(r"\b(?:supports?|supported|runs?\s+on|provides?|offers?|features?|includes?)\b[^:]{0,60}"
+_FOLLOWING = re.compile(r"\b(?:supports?|supported|runs?\s+on|provides?|offers?|features?|includes?|tested|verified|"
+                        r"validated)\b[^:]{0,60}"
                         r"\bthe\s+following\b", re.IGNORECASE)
 _LEAD_CUES = {
     "hardware": re.compile(r"\bsupported\s+(?:platforms?|hardware|devices?|gpus?|accelerators?|os|operating\s+systems?|"
@@ -245,6 +247,7 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
         if _page_of_another(page, other_re, own_re):
             continue
         page_units = units(page.text)
+        title = page_title(page_units, page.path)
         others_here: set[int] = set()
         for unit in page_units:
             order += 1
@@ -262,12 +265,12 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
                     hit.weight = min(hit.weight, KIND_WEIGHT["code"])
                 hits[hit.feature.key].append(hit)
             if not page.weak:
-                enums.extend(_enumerations(unit, page, order, features))
+                enums.extend(_enumerations(unit, page, order, features, title))
         if not page.weak:
             enums.extend(_Enumeration("optimization", n, True, q, page.url, page.date or "", order)
                          for n, q in _optimization_lists(page_units, others_here))
             enums.extend(_lead_lists(page_units, page, order, features))
-            enums.extend(_tables(page_units, page, order, features))
+            enums.extend(_tables(page_units, page, order, features, title))
             if any(_POINTS_ELSEWHERE.search(u.text) for u in page_units):
                 enums = [e for e in enums if e.url != page.url]
     marks = {f.key: _decide(f, hits[f.key]) for f in features}
@@ -526,7 +529,7 @@ def _lead_lists(page_units: list[Unit], page: PageLike, order: int,
 
 
 def _tables(page_units: list[Unit], page: PageLike, order: int,
-            features: tuple[Feature, ...]) -> list[_Enumeration]:
+            features: tuple[Feature, ...], title: str = "") -> list[_Enumeration]:
     """A table whose rows name hardware or precisions in their first cell (a table of quantization
     types, of supported GPUs), read as one enumeration per block: what its rows name together."""
     tables: dict[int, list[Unit]] = {}
@@ -549,7 +552,8 @@ def _tables(page_units: list[Unit], page: PageLike, order: int,
             if len(keys) < 2:
                 continue
             cue_re = _CUES[SCOPE_GROUP[scope]]
-            cue = bool(cue_re.search(" | ".join(head)) or _HEADING_CUES[SCOPE_GROUP[scope]].search(rows[0].heading))
+            cue = bool(cue_re.search(" | ".join(head))
+                       or _HEADING_CUES[SCOPE_GROUP[scope]].search(rows[0].heading + " / " + title))
             kinds = _speaks_for(scope, cue, " | ".join(head) + " " + rows[0].heading, keys)
             shown = (rows[0].heading + ": " if rows[0].heading else "") + " | ".join(head) + ": " + \
                 "; ".join(u.cells[0] for u in rows if u.cells[0])
@@ -557,7 +561,17 @@ def _tables(page_units: list[Unit], page: PageLike, order: int,
     return out
 
 
-def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Feature, ...]) -> list[_Enumeration]:
+def page_title(page_units: list[Unit], path: str) -> str:
+    """What a page says it is about: its first heading, a front-matter title, and its file name
+    ("support-matrix.md" reads "support matrix")."""
+    first = next((u.text for u in page_units[:5] if u.kind == "heading"
+                  or u.text.casefold().startswith("title:")), "")
+    stem = re.sub(r"[-_.]+", " ", path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return f"{first.removeprefix('title:').strip()} / {stem}"
+
+
+def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Feature, ...],
+                  title: str = "") -> list[_Enumeration]:
     """What one unit enumerates of the hardware and precision columns (one entry per scope)."""
     # a row speaks with its header only where its cells are marks (a support matrix), not figures
     marked = unit.kind == "row" and any(_cell_mark(c) is not None for c in unit.cells[1:])
@@ -577,7 +591,7 @@ def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Featur
     out = []
     for scope, count in named.items():
         cue_re = _CUES[SCOPE_GROUP[scope]]
-        cue = bool(cue_re.search(text) or _HEADING_CUES[SCOPE_GROUP[scope]].search(unit.heading))
+        cue = bool(cue_re.search(text) or _HEADING_CUES[SCOPE_GROUP[scope]].search(unit.heading + " / " + title))
         # without a cue, two columns named make an enumeration only where the unit says they are
         # there ("runs on Linux and macOS"), lists them ("Quantizations: AWQ, INT8, FP8") or is a table row
         listed = unit.kind == "row" or bool(_SUPPORT_WORDS.search(unit.text) or _LABELLED.match(unit.text))
