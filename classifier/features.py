@@ -118,7 +118,8 @@ _CUES = {
 _HEADING_CUES = {
     "hardware": re.compile(r"\brequirements?\b|\bprerequisites?\b|\bsupported\s+(?:platforms?|hardware|devices?|gpus?|"
                            r"accelerators?|operating\s+systems?|architectures?|backends?)\b|\bsupport\s+matrix\b"
-                           r"|\bhardware\s+support\b|\bcompatibility\b", re.IGNORECASE),
+                           r"|\bhardware\s+support\b|\bcompatibility\b|^\s*(?:supported\s+)?platforms?(?:\s+support)?\s*(?:/|$)"
+                           r"|\bplatform\s+support\b", re.IGNORECASE),
     "precision": re.compile(r"\bsupported\s+(?:data\s*types?|dtypes?|precisions?|(?:quantization\s+)?(?:methods?|formats?|"
                             r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types\b|\bdtypes\b|\bprecisions\b"
                             r"|\bquantization\s+(?:types|formats|methods|schemes)\b", re.IGNORECASE),

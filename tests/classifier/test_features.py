@@ -271,3 +271,22 @@ def test_a_sentence_naming_two_techniques_in_four_columns_enumerates_nothing():
     text = ("E provides state-of-the-art serving performance leveraging its blocked KV cache and "
             "Dynamic SplitFuse continuous batching.")
     assert mark([Page("README.md", text)], "optimization:LoRA").supported is None
+
+
+def test_a_list_of_platforms_a_project_was_tested_on_enumerates_them():
+    text = ("We have tested Engy on the following platforms:\n\n"
+            "- x86-64 CPUs with AVX2, with or without NVIDIA GPUs, under **Linux**.\n"
+            "- Apple M Chips (CPU only) on **macOS**.\n")
+    marks = extract([Page("README.md", text)])
+    gaudi = marks["hardware:Intel Gaudi"]
+    assert (gaudi.supported, gaudi.basis) == (0, EXCLUDED) and gaudi.evidence.startswith("We have tested Engy")
+    assert marks["hardware:Windows"].basis == EXCLUDED and marks["hardware:Linux"].supported == 1
+
+
+def test_a_support_matrix_page_title_and_an_os_label_are_cues():
+    text = "---\ntitle: Support Matrix\n---\n\n## Hardware\n\n- NVIDIA Hopper (H100, H200)\n"
+    assert mark([Page("docs/reference/support-matrix.md", text)], "hardware:Google TPU").basis == EXCLUDED
+    assert mark([Page("docs/install.md", "- OS: Linux\n- Python: 3.10+\n")], "hardware:Windows").basis == EXCLUDED
+    # the machine a benchmark ran on is no enumeration of what the engine supports
+    text = "- GPU: Nvidia RTX 2080Ti (11GB VRAM) CPU: Intel i7-13700 RAM: 64GB\n"
+    assert mark([Page("docs/perf.md", text)], "hardware:Intel Gaudi").supported is None
