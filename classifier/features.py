@@ -23,10 +23,14 @@ How a unit (sentence, list item, heading, table row, code line; see
 
 What does not count: units under a roadmap or TODO heading (planned at most),
 under headings about other projects (integrations, forks, publications), list
-items that are links to other projects, and a mention inside a longer
-identifier (a model or file name such as "zephyr-bnb-4bit.jinja"). A unit that
-names another engine and not this one, or tells history ("In the past,
-dynamic batching..."), weighs no more than a code line.
+items that are links to other projects, a mention inside a longer identifier
+(a model or file name such as "zephyr-bnb-4bit.jinja"), a unit telling history
+("In the past, dynamic batching..."), a feature named only as a point of
+comparison ("2-4x speedup over BF16", "instead of converting BF16", "mentions
+MXFP4"), and every unit of a page other than the root README that names
+another engine and never this one (an upstream's pages carried along by a
+fork). A unit that names another engine and not this one weighs no more than a
+code line.
 
 When the units of an engine disagree, the strongest one decides: a prose
 sentence, list item or table row weighs 3, a heading 2, a code line 1, and a
@@ -36,19 +40,33 @@ denies it (pages showing a feature in use are the ones kept current; "coming
 soon" lines are the ones forgotten) - except an explicit removal ("no longer
 supported", "support was removed"), which wins over any statement.
 
-**excluded** (not supported, from the docs' own enumeration): when a unit
-lists what the engine supports within a block of related columns - it names at
-least two of them ("runs on Linux and macOS", "FP16, BF16 and FP8"), or one with
-an enumeration cue ("requires", "only", "supported platforms", "support
-matrix") - a column of that block that no unit of the engine names at all is
-marked not supported, quoting that enumeration (the blocks: operating systems,
-CPU architectures, accelerators, precisions, optimizations). Optimizations are
-enumerated only by a features list (list items under a "Features"/"Highlights"
-heading naming at least three) or a sentence naming four with a support word.
-Vendor summaries enumerate nothing; but a service known only from its vendor's
-pages that states it is hosted (Web/API) runs on no local platform (operating
-systems, CPU architectures, mobile), quoting the page that says it is hosted.
-Without such evidence a feature no page names stays unknown: unknown is not no.
+**excluded** (not supported, from the docs' own enumeration): where the docs
+list what the engine supports within a block of related columns (operating
+systems, CPU architectures, accelerators, precisions, optimizations), a column
+of that block that no unit of the engine names at all is marked not supported,
+quoting that enumeration. An enumeration is:
+
+- a unit naming two columns of the block with a support word or as a labelled
+  list ("runs on Linux and macOS", "Quantizations: AWQ, INT8, FP8"), or one with
+  a cue ("requires", "only", "OS:", "supported data types"; a "System
+  requirements"/"Supported platforms" heading; a page titled "Support matrix");
+- a list read with its lead-in ("supports the following hardware platforms:",
+  "We have tested E on the following platforms:", "E is fast with:");
+- a table whose rows name columns of the block in their first cell;
+- for optimizations, a features list (items under a "Features"/"Highlights"
+  heading naming at least three) or a sentence naming four separate things
+  with a support word.
+
+Precisions come in two kinds: an enumeration of quantized formats (FP8, INT4...)
+speaks only for quantized formats, one of native types (FP32, FP16, BF16) only
+for those, one that calls itself the supported data types for both. Open lists
+of examples ("such as", "like", "including", "e.g.", "and more") and the lists
+of a page that says its list is incomplete ("a list of all supported hardware
+can be found on...") enumerate nothing, nor do headings, tables of figures and
+vendor summaries. A service known only from its vendor's pages that states it
+is hosted (Web/API) runs on no local platform (operating systems, CPU
+architectures, mobile), quoting the page that says it is hosted. Without such
+evidence a feature no page names stays unknown: unknown is not no.
 """
 from __future__ import annotations
 
