@@ -49,8 +49,8 @@ _HEADING_CUES = {
                            r"|\bhardware\s+support\b|\bcompatibility\b|\bplatform\s+support\b"
                            r"|^\s*(?:supported\s+)?platforms?(?:\s+support)?\s*(?:/|$)", re.IGNORECASE),
     "precision": re.compile(r"\bsupported\s+(?:data\s*types?|dtypes?|precisions?|(?:quantization\s+)?"
-                            r"(?:methods?|formats?|types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types\b|\bdtypes\b|\bprecisions\b"
-                            r"|\bquantization\s+(?:types|formats|methods|schemes)\b", re.IGNORECASE),
+                            r"(?:methods?|formats?|types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types\b|\bdtypes\b"
+                            r"|\bprecisions\b|\bquantization\s+(?:types|formats|methods|schemes)\b", re.IGNORECASE),
     "optimization": re.compile(r"(?!)"),
 }
 # "Quantizations: AWQ, GPTQ, INT8" - a label and a colon, then the list
