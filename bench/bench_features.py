@@ -310,7 +310,9 @@ def overview_agreement(root: Path, list_text: str, readme_only: bool) -> tuple[i
             got_docs = readme_docs(engine) if readme_only else with_full_readme(
                 root, engine, read_engine(root, engine, index, vendors))
         in_snapshot = engine is not None and read_engine(root, engine, index, vendors) is not None
-        signals = page_signals(got_docs, engine.repo) if got_docs else None
+        own = engine_names(engine) if engine is not None else []
+        others = [n for e in engines.values() if e is not engine for n in engine_names(e)]
+        signals = page_signals(got_docs, engine.repo, own=own, others=others) if got_docs else None
         if signals is not None and (readme_only or not in_snapshot):
             # `crawl web` does not know what else the repository holds, nor does `crawl docs` of a
             # snapshot that lacks the engine (the demo scores such an engine from its README alone)
@@ -336,9 +338,9 @@ def seed_crawl(root: Path, workdir: Path):
     from db import catalogue
     from reports import listparse
 
-    from classifier.features import _named
+    from classifier.feature_text import names_in
 
-    _named.cache_clear()  # a cold start: no text seen before
+    names_in.cache_clear()  # a cold start: no text seen before
     app = App(str(workdir / "bench.db"), None, quiet=True, verbose=False)
     catalogue.save_list(app.db, listparse.parse(SEED_LIST.read_text(encoding="utf-8")), vocabulary.BUILTIN,
                         vocabulary.technique_key, "2026-12-01T00:00:00+00:00")

@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 from catalogue.features import FEATURES, Feature
@@ -81,8 +82,8 @@ from classifier.feature_text import (DENIED, EXCLUDED, HISTORY, OTHERS_HEADING, 
                                      REMOVED, STATED, PageLike, cell_mark, names_in, only_as_baseline,
                                      only_in_identifiers, polarity, quality)
 
-__all__ = ["DENIED", "EXCLUDED", "EXTRACTOR_VERSION", "Mark", "PLANNED", "STATED", "as_row", "extract", "names_of",
-           "summary"]
+__all__ = ["DENIED", "EXCLUDED", "EXTRACTOR_VERSION", "Mark", "PLANNED", "STATED", "about_another_engine", "as_row",
+           "extract", "names_of", "summary"]
 
 EXTRACTOR_VERSION = "2"  # bump when the rules change, so unchanged repositories are read again
 KIND_WEIGHT = {"sentence": 3, "item": 3, "row": 3, "heading": 2, "code": 1, "link": 0}
@@ -174,6 +175,16 @@ def _page_of_another(page: PageLike, other_re: re.Pattern[str] | None, own_re: r
     if other_re is None or own_re is None or page.path.casefold() == "readme.md":
         return False
     return other_re.search(page.text) is not None and own_re.search(page.text) is None
+
+
+def about_another_engine(page: PageLike, own: Iterable[str], others: Iterable[str]) -> bool:
+    """Whether ``page`` documents another engine rather than this one (see :func:`extract`)."""
+    return _page_of_another(page, _cached_names_re(tuple(others)), _cached_names_re(tuple(own)))
+
+
+@lru_cache(maxsize=256)
+def _cached_names_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    return _names_re(names)
 
 
 def names_of(name: str, repo: str | None) -> list[str]:
