@@ -200,7 +200,9 @@ def print_coverage(root: Path, list_text: str, hand, extracted, dev_only: bool =
               f" (the list marks {c.get('unknown_silent_no', 0)} of them ❌, {c.get('unknown_silent_yes', 0)} ✅),"
               f" {mentioned} one that some file mentions;")
         print(f"   {'':<19} with every other cell right, agreement would still be at most"
-              f" {_pct(c['listed'] - silent, c['listed'])} unless an enumeration speaks for the silent ones")
+              f" {_pct(c['listed'] - silent, c['listed'])} unless an enumeration speaks for the silent ones;"
+              f" marking every silent cell ❌ with no quote (what the rules forbid) would give"
+              f" {_pct(c.get('agree', 0) + c.get('unknown_silent_no', 0), c['listed'])}")
 
 
 def _pct(h: int, n: int) -> str:

@@ -29,7 +29,7 @@ _SCOPED = re.compile(
     r"|\b(?:with|when\s+using|combined\s+with|together\s+with)\b[^.;]{0,60}\b(?:not\s+supported|unsupported)\b",
     re.IGNORECASE)
 REMOVED = re.compile(r"\bno\s+longer\s+(?:supported|available)\b|\bsupport\s+(?:has\s+been|was|is)\s+"
-                      r"(?:removed|dropped|discontinued)\b|\bdropped\s+support\b", re.IGNORECASE)
+                     r"(?:removed|dropped|discontinued)\b|\bdropped\s+support\b", re.IGNORECASE)
 _PLANNED = re.compile(
     r"\bcoming\s+soon\b|\bplanned\b|\bon\s+(?:the|our)\s+roadmap\b|\bnot\s+yet\b|\bwill\s+(?:be\s+)?(?:support|add)"
     r"|\bin\s+the\s+future\b|\bwork\s+in\s+progress\b|\bupcoming\b|\b(?:todo|tbd|wip)\b|^\s*\[\s\]"
@@ -37,23 +37,23 @@ _PLANNED = re.compile(
     re.IGNORECASE)
 # headings over units that speak of what is not there yet, or of other projects
 PLANNED_HEADING = re.compile(r"\btodos?\b|\broadmap\b|\bwish ?list\b|\bfuture\s+(?:work|plans?)\b|\bplanned\b"
-                              r"|\bcoming\s+soon\b|\bupcoming\b", re.IGNORECASE)
+                             r"|\bcoming\s+soon\b|\bupcoming\b", re.IGNORECASE)
 OTHERS_HEADING = re.compile(r"\bforks?\b|\bintegrations?\b|\becosystem\b|\brelated\s+(?:projects?|work)\b"
-                             r"|\bpublications?\b|\bpapers?\b"
-                             r"|\backnowledg|\bcitations?\b|\breferences?\b|\bbuilt\s+with\b|\bprojects\s+using\b"
-                             r"|\bwho\s+uses\b|\bbindings\b|\bports?\b|\balternatives\b|\bcommunity\s+projects?\b"
-                             r"|\bthird[- ]party\b|\bsee\s+also\b|\bciting\b", re.IGNORECASE)
+                            r"|\bpublications?\b|\bpapers?\b"
+                            r"|\backnowledg|\bcitations?\b|\breferences?\b|\bbuilt\s+with\b|\bprojects\s+using\b"
+                            r"|\bwho\s+uses\b|\bbindings\b|\bports?\b|\balternatives\b|\bcommunity\s+projects?\b"
+                            r"|\bthird[- ]party\b|\bsee\s+also\b|\bciting\b", re.IGNORECASE)
 FEATURES_HEADING = re.compile(r"\b(?:key\s+)?features?\b|\bhighlights?\b|\bcapabilities\b|\bwhat'?s\s+supported\b"
-                               r"|\bfeature\s+(?:matrix|support)\b|\bsupport\s+matrix\b", re.IGNORECASE)
+                              r"|\bfeature\s+(?:matrix|support)\b|\bsupport\s+matrix\b", re.IGNORECASE)
 SUPPORT_WORDS = re.compile(r"\bsupport(?:s|ed|ing)?\b|\bruns?\b|\benabled?\b|\bavailable\b|\bcompatible\b|"
-                            r"\bworks?\b|\bbuilt[- ]in\b|\bprovides?\b|\boffers?\b", re.IGNORECASE)
+                           r"\bworks?\b|\bbuilt[- ]in\b|\bprovides?\b|\boffers?\b", re.IGNORECASE)
 # a sentence about how things were done before (other systems, history)
 HISTORY = re.compile(r"^(?:in\s+the\s+past|previously|traditionally|historically|prior\s+(?:work|systems|to)|"
-                      r"existing\s+(?:systems|frameworks))\b", re.IGNORECASE)
+                     r"existing\s+(?:systems|frameworks))\b", re.IGNORECASE)
 # an enumeration that says it is not complete: it names examples, not all there is
 OPEN_LIST = re.compile(r"\bsuch\s+as\b|(?<!would\s)(?<!'d\s)\blike\b|\be\.\s?g\.|\bfor\s+(?:example|instance)\b"
-                        r"|\bincluding\b|\betc\b|\band\s+(?:many\s+)?(?:more|others|so\s+on)\b|\bamong\s+others\b"
-                        r"|\bor\s+(?:more|other)\b|\band\s+other\b", re.IGNORECASE)
+                       r"|\bincluding\b|\betc\b|\band\s+(?:many\s+)?(?:more|others|so\s+on)\b|\bamong\s+others\b"
+                       r"|\bor\s+(?:more|other)\b|\band\s+other\b", re.IGNORECASE)
 _NEWS = re.compile(r"^\W*\[?20\d\d[/-]\d\d(?:[/-]\d\d)?\]?")
 
 
