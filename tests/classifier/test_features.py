@@ -290,3 +290,11 @@ def test_a_support_matrix_page_title_and_an_os_label_are_cues():
     # the machine a benchmark ran on is no enumeration of what the engine supports
     text = "- GPU: Nvidia RTX 2080Ti (11GB VRAM) CPU: Intel i7-13700 RAM: 64GB\n"
     assert mark([Page("docs/perf.md", text)], "hardware:Intel Gaudi").supported is None
+
+
+def test_a_hostile_enumeration_is_quoted_as_the_page_shows_it_within_300_characters():
+    items = "".join(f"- Linux &lt;script&gt;alert({i})&lt;/script&gt; @octocat Fixes #{i} | pipe\n" for i in range(12))
+    text = "Engy supports the following platforms:\n\n" + items
+    win = mark([Page("docs/install.md", text)], "hardware:Windows")
+    assert (win.supported, win.basis) == (0, EXCLUDED) and len(win.evidence) <= 300
+    assert win.evidence.startswith("Engy supports the following platforms: Linux <script>alert(0)</script> @octocat")
