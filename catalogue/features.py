@@ -12,8 +12,9 @@ documentation.
 Patterns are Python regular expressions matched case-insensitively unless
 written with the inline flag ``(?-i:...)``; each names the feature itself or a
 synonym a reader would accept as naming it (``ROCm`` and ``HIP`` name the AMD
-GPU column, ``AWQ`` and ``GPTQ`` the INT4 column, both being 4-bit integer
-weight formats). Generic words that name several columns at once ("4-bit",
+GPU column, ``Hopper`` and ``H100`` the NVIDIA one, ``AWQ``, ``GPTQ`` and
+``int4_awq`` the INT4 column, all being 4-bit integer weight formats, GGUF's
+``F16`` the FP16 one). Generic words that name several columns at once ("4-bit",
 "8-bit quantization", "GPU") name none. ``MXFP4`` names only its own column,
 never ``FP4``: the list keeps the microscaling formats apart.
 
@@ -143,10 +144,10 @@ FEATURES: tuple[Feature, ...] = (
        r"\bgrammars?\b(?! (?:check|error|correction))", r"\bxgrammar\b", r"\blm-format-enforcer\b",
        r"\bresponse_format\b"),
     # --- precision: number formats the engine computes or stores in ---------------------
-    _f("precision", "FP32", "FP32", "float", _NOT_PREFIXED + r"fp32" + _NOT_SUFFIXED, r"(?-i:\b[fF]32\b)", r"\bfloat32\b", r"\bfull precision\b",
-       r"\bsingle[- ]precision\b", r"\b32-bit float(?:ing[- ]point)?\b", r"\btf32\b"),
-    _f("precision", "FP16", "FP16", "float", _NOT_PREFIXED + r"fp16" + _NOT_SUFFIXED, r"(?-i:\b[fF]16\b)", r"\bfloat16\b", r"\bhalf[- ]precision\b",
-       r"\b16-bit float(?:ing[- ]point)?\b"),
+    _f("precision", "FP32", "FP32", "float", _NOT_PREFIXED + r"fp32" + _NOT_SUFFIXED, r"(?-i:\b[fF]32\b)",
+       r"\bfloat32\b", r"\bfull precision\b", r"\bsingle[- ]precision\b", r"\b32-bit float(?:ing[- ]point)?\b", r"\btf32\b"),
+    _f("precision", "FP16", "FP16", "float", _NOT_PREFIXED + r"fp16" + _NOT_SUFFIXED, r"(?-i:\b[fF]16\b)",
+       r"\bfloat16\b", r"\bhalf[- ]precision\b", r"\b16-bit float(?:ing[- ]point)?\b"),
     _f("precision", "FP8", "FP8", "float", _NOT_PREFIXED + r"fp8" + _NOT_SUFFIXED, r"\bfloat8\b", r"\b8-bit float(?:ing[- ]point)?\b",
        r"\be4m3\b", r"\be5m2\b", r"\bw8a8[-_]fp8\b"),
     _f("precision", "FP4", "FP4", "float", _NOT_PREFIXED + r"(?:nv)?fp4" + _NOT_SUFFIXED, r"\bfloat4\b",
