@@ -133,6 +133,78 @@ def agreement(hand, extracted, names, excluded: bool = True) -> tuple[Counter, C
     return hits, cells
 
 
+def engine_texts(root: Path, engine, vendors: list[str]) -> list[str]:
+    """Every text file the snapshot holds for an engine (not only the pages `crawl docs` selects)."""
+    from crawler import docs as reader
+
+    if engine is None:
+        return []
+    if engine.repo:
+        folder = root / engine.repo.replace("/", "+")
+    else:
+        slug = reader.vendor_slug(engine.name, engine.homepage, vendors)
+        folder = root / reader.VENDOR_DIR / slug if slug else None
+    if folder is None or not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in (".md", ".mdx", ".markdown", ".rst", ".txt", ".html"):
+            out.append(path.read_text(encoding="utf-8", errors="replace"))
+    return out
+
+
+def coverage(root: Path, list_text: str, hand, extracted, names) -> dict[str, int]:
+    """Why cells stay unknown, mechanically: of the list's ✅/❌ cells of the named engines that the
+    extraction leaves unknown, how many name a feature that no file of the engine's snapshot
+    mentions at all (by any of the feature's synonyms, :mod:`catalogue.features`) - cells no page
+    could speak to, unless by an enumeration - and how many the list marks ❌ among them. Only
+    counts are returned: the held-out engines' text is searched, not read."""
+    from catalogue.features import compiled, feature
+    from crawler import docs as reader
+    from reports.matrix_parse import engine_key
+
+    engines = list_engines(list_text)
+    vendors = [p.name for p in (root / reader.VENDOR_DIR).iterdir()] if (root / reader.VENDOR_DIR).is_dir() else []
+    out = Counter()
+    for label in names:
+        engine = engines.get(engine_key(label))
+        texts = engine_texts(root, engine, vendors)
+        marks = extracted.get(label, (None, None))[1]
+        for group, matrix in hand.items():
+            for column, want in (matrix.rows.get(label) or {}).items():
+                if want is None:
+                    continue
+                out["listed"] += 1
+                f = feature(group, column)
+                m = marks.get(f.key) if marks else None
+                if m is not None and m.supported is not None:
+                    out["decided"] += 1
+                    out["agree"] += int(m.supported == want)
+                    continue
+                mentioned = any(compiled(f.key).search(t) for t in texts)
+                kind = "mentioned" if mentioned else "silent"
+                out[f"unknown_{kind}"] += 1
+                out[f"unknown_{kind}_{'no' if want == 0 else 'yes'}"] += 1
+    return dict(out)
+
+
+def print_coverage(root: Path, list_text: str, hand, extracted, dev_only: bool = False) -> None:
+    from bench.feature_split import DEV, HELD_OUT
+
+    print("   why cells stay unknown (files of the engine's snapshot searched for the feature's synonyms):")
+    groups = (("dev", DEV),) if dev_only else (("dev", DEV), ("held-out", HELD_OUT))
+    for title, names in groups:
+        c = coverage(root, list_text, hand, extracted, names)
+        silent, mentioned = c.get("unknown_silent", 0), c.get("unknown_mentioned", 0)
+        print(f"   {title:<19} unknown {silent + mentioned}: {silent} name a feature no file of the engine mentions"
+              f" (the list marks {c.get('unknown_silent_no', 0)} of them ❌, {c.get('unknown_silent_yes', 0)} ✅),"
+              f" {mentioned} one that some file mentions;")
+        print(f"   {'':<19} with every other cell right, agreement would still be at most"
+              f" {_pct(c['listed'] - silent, c['listed'])} unless an enumeration speaks for the silent ones;"
+              f" marking every silent cell ❌ with no quote (what the rules forbid) would give"
+              f" {_pct(c.get('agree', 0) + c.get('unknown_silent_no', 0), c['listed'])}")
+
+
 def _pct(h: int, n: int) -> str:
     return f"{100 * h / n:5.1f} % ({h}/{n})" if n else "   n/a"
 
@@ -154,7 +226,6 @@ def print_agreement(hand, extracted, dev_only: bool = False) -> None:
         listed, made, agree, unknown_no = decided(hand, extracted, names)
         print(f"   {title:<19} decided {_pct(made, listed)} of the listed cells; agrees on {_pct(agree, made)};"
               f" of the {listed - made} unknown, the list marks {unknown_no} ❌")
-    print()
 
 
 OVERVIEW_MARKS = {"✅": "detailed", "🟠": "moderate", "🟡": "simple", "❌": "missing"}
@@ -240,8 +311,13 @@ def overview_agreement(root: Path, list_text: str, readme_only: bool) -> tuple[i
         if engine is not None:
             got_docs = readme_docs(engine) if readme_only else with_full_readme(
                 root, engine, read_engine(root, engine, index, vendors))
-        signals = page_signals(got_docs, engine.repo) if got_docs else None
-        if signals is not None and readme_only:  # `crawl web` does not know what else the repository holds
+        in_snapshot = engine is not None and read_engine(root, engine, index, vendors) is not None
+        own = engine_names(engine) if engine is not None else []
+        others = [n for e in engines.values() if e is not engine for n in engine_names(e)]
+        signals = page_signals(got_docs, engine.repo, own=own, others=others) if got_docs else None
+        if signals is not None and (readme_only or not in_snapshot):
+            # `crawl web` does not know what else the repository holds, nor does `crawl docs` of a
+            # snapshot that lacks the engine (the demo scores such an engine from its README alone)
             for key in ("doc_pages", "readme_only", "docs_site_pages", "vendor_pages"):
                 signals.pop(key, None)
         score = score_engine(signals, [], weights)
@@ -264,9 +340,9 @@ def seed_crawl(root: Path, workdir: Path):
     from db import catalogue
     from reports import listparse
 
-    from classifier.features import _named
+    from classifier.feature_text import names_in
 
-    _named.cache_clear()  # a cold start: no text seen before
+    names_in.cache_clear()  # a cold start: no text seen before
     app = App(str(workdir / "bench.db"), None, quiet=True, verbose=False)
     catalogue.save_list(app.db, listparse.parse(SEED_LIST.read_text(encoding="utf-8")), vocabulary.BUILTIN,
                         vocabulary.technique_key, "2026-12-01T00:00:00+00:00")
@@ -349,6 +425,8 @@ def main() -> int:
             show(hand, extracted, args.show)
             return 0
         print_agreement(hand, extracted, args.dev_only)
+        print_coverage(root, text, hand, extracted, args.dev_only)
+        print()
         app, crawl_seconds = seed_crawl(root, Path(tmp))
         checked, problems = check_rendered_quotes(app)
         print(f"2. Rendered ✅ marks of the seed list whose quote names the feature: {checked - len(problems)} "

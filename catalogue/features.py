@@ -12,8 +12,9 @@ documentation.
 Patterns are Python regular expressions matched case-insensitively unless
 written with the inline flag ``(?-i:...)``; each names the feature itself or a
 synonym a reader would accept as naming it (``ROCm`` and ``HIP`` name the AMD
-GPU column, ``AWQ`` and ``GPTQ`` the INT4 column, both being 4-bit integer
-weight formats). Generic words that name several columns at once ("4-bit",
+GPU column, ``Hopper`` and ``H100`` the NVIDIA one, ``AWQ``, ``GPTQ`` and
+``int4_awq`` the INT4 column, all being 4-bit integer weight formats, GGUF's
+``F16`` the FP16 one). Generic words that name several columns at once ("4-bit",
 "8-bit quantization", "GPU") name none. ``MXFP4`` names only its own column,
 never ``FP4``: the list keeps the microscaling formats apart.
 
@@ -51,7 +52,7 @@ def _f(group: str, column: str, short: str, part: str, *patterns: str) -> Featur
 
 
 _NOT_PREFIXED = r"(?<![a-z0-9])"      # FP8 but not MXFP8, INT4 but not MXINT4
-_NOT_SUFFIXED = r"(?![a-z0-9])"
+_NOT_SUFFIXED = r"(?![a-z0-9])"      # FP8 and fp8_e4m3, INT4 and int4_awq, but not FP16x or int4096
 
 FEATURES: tuple[Feature, ...] = (
     # --- hardware: where the engine runs -----------------------------------------------
@@ -74,7 +75,9 @@ FEATURES: tuple[Feature, ...] = (
        r"\bneon\b", r"\bgraviton\b", r"\barmv[89]"),
     _f("hardware", "NVIDIA GPU (CUDA)", "NVIDIA", "gpu",
        r"\bcuda\b", r"\bnvidia\b", r"\bgeforce\b", r"\brtx ?\d", r"\b(?:a|h|b|l)(?:100|200|800|40s?|4)\b(?= |,|\)|$)",
-       r"\bcublas\b", r"\bgpus? with compute capability\b"),
+       r"\b(?:v100|t4|a10g?|a30|a40|h20|gb200|gh200|b100|b300)\b(?= |,|\)|$)", r"\b[dh]gx\b",
+       r"(?-i:\b(?:Hopper|Blackwell|Volta)\b)", r"(?-i:\bAmpere\b)(?! (?:Altra|Computing|One))", r"\bada lovelace\b",
+       r"\bcublas\b", r"\bgpus? with compute capability\b", r"\bsm_?(?:[789]\d|1[02]\d)a?\b"),
     _f("hardware", "AMD GPU (ROCm/HIP)", "AMD", "gpu",
        r"\brocm\b", r"(?-i:\bHIP\b)", r"\bhipblas\b", r"\bradeon\b", r"\bamd gpus?\b", r"\bamd graphics\b"),
     _f("hardware", "Intel GPU (SYCL)", "Intel", "gpu",
@@ -110,7 +113,7 @@ FEATURES: tuple[Feature, ...] = (
        r"\btensor model parallel\w*\b"),
     _f("optimization", "Pipeline Parallelism", "PP", "parallelism",
        r"\bpipeline[- ]parallel(?:ism)?\b", r"\bpipeline_parallel_size\b"),
-    _f("optimization", "Quantization", "Quant.", "compression", r"\bquanti[sz](?:ation|ed|e|ing)\b"),
+    _f("optimization", "Quantization", "Quant.", "compression", r"\bquanti[sz](?:ation|ed|e|ing)\b", r"\bquants\b"),
     _f("optimization", "Pruning", "Pruning", "compression", r"\bprun(?:ing|ed) (?:models?|weights?|llms?|networks?)\b",
        r"\b(?:model|weight|structured|unstructured) pruning\b", r"\bsparsegpt\b", r"\bwanda\b"),
     _f("optimization", "Sparsity", "Sparsity", "compression",
@@ -141,10 +144,10 @@ FEATURES: tuple[Feature, ...] = (
        r"\bgrammars?\b(?! (?:check|error|correction))", r"\bxgrammar\b", r"\blm-format-enforcer\b",
        r"\bresponse_format\b"),
     # --- precision: number formats the engine computes or stores in ---------------------
-    _f("precision", "FP32", "FP32", "float", _NOT_PREFIXED + r"fp32\b", r"\bfloat32\b", r"\bfull precision\b",
-       r"\bsingle[- ]precision\b", r"\b32-bit float(?:ing[- ]point)?\b", r"\btf32\b"),
-    _f("precision", "FP16", "FP16", "float", _NOT_PREFIXED + r"fp16\b", r"\bfloat16\b", r"\bhalf[- ]precision\b",
-       r"\b16-bit float(?:ing[- ]point)?\b"),
+    _f("precision", "FP32", "FP32", "float", _NOT_PREFIXED + r"fp32" + _NOT_SUFFIXED, r"(?-i:\b[fF]32\b)",
+       r"\bfloat32\b", r"\bfull precision\b", r"\bsingle[- ]precision\b", r"\b32-bit float(?:ing[- ]point)?\b", r"\btf32\b"),
+    _f("precision", "FP16", "FP16", "float", _NOT_PREFIXED + r"fp16" + _NOT_SUFFIXED, r"(?-i:\b[fF]16\b)",
+       r"\bfloat16\b", r"\bhalf[- ]precision\b", r"\b16-bit float(?:ing[- ]point)?\b"),
     _f("precision", "FP8", "FP8", "float", _NOT_PREFIXED + r"fp8" + _NOT_SUFFIXED, r"\bfloat8\b", r"\b8-bit float(?:ing[- ]point)?\b",
        r"\be4m3\b", r"\be5m2\b", r"\bw8a8[-_]fp8\b"),
     _f("precision", "FP4", "FP4", "float", _NOT_PREFIXED + r"(?:nv)?fp4" + _NOT_SUFFIXED, r"\bfloat4\b",
@@ -152,8 +155,8 @@ FEATURES: tuple[Feature, ...] = (
     _f("precision", "NF4", "NF4", "float", r"\bnf4\b", r"\bnormal ?float ?4\b", r"\b4-bit normalfloat\b", r"\bbnb[-_ ]4bit\b",
        r"\bbitsandbytes 4-?bit\b"),
     _f("precision", "BF16", "BF16", "float", r"\bbf16\b", r"\bbfloat16\b", r"\bbrain float(?:ing point)?\b"),
-    _f("precision", "INT8", "INT8", "integer", _NOT_PREFIXED + r"int8\b", r"\b8-bit integers?\b", r"\bq8_0\b", r"\bq8_k\b", r"\bllm\.int8\b", r"\bsmoothquant\b", r"\bint-8\b"),
-    _f("precision", "INT4", "INT4", "integer", _NOT_PREFIXED + r"int4\b", r"\b4-bit integers?\b",
+    _f("precision", "INT8", "INT8", "integer", _NOT_PREFIXED + r"int8" + _NOT_SUFFIXED, r"\b8-bit integers?\b", r"\bq8_0\b", r"\bq8_k\b", r"\bllm\.int8\b", r"\bsmoothquant\b", r"\bint-8\b"),
+    _f("precision", "INT4", "INT4", "integer", _NOT_PREFIXED + r"int4" + _NOT_SUFFIXED, r"\b4-bit integers?\b",
        r"\bawq\b", r"\bgptq\b", r"\bq4_(?:0|1|k(?:_[sm])?)\b", r"\bint-4\b"),
     _f("precision", "MXFP8", "MXFP8", "microscaling", r"\bmx[-_ ]?fp8\b"),
     _f("precision", "MXFP6", "MXFP6", "microscaling", r"\bmx[-_ ]?fp6\b"),

@@ -8,7 +8,10 @@ emphasis), HTML entities are decoded, whitespace is collapsed. The text is the
 visible text, not escaped for anything: whoever renders it escapes it.
 
 A table gives one :class:`Unit` per body row (``kind="row"``) with its header,
-so a mark in a cell can be read against the column it stands in.
+so a mark in a cell can be read against the column it stands in. A list item
+keeps its list's lead-in (``lead``: "vLLM supports the following hardware
+platforms:"), so the items can be read together as the list the lead-in announces.
+Emoji presentation selectors are dropped ("✅︎" reads as "✅").
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RST_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")  # GFM: one dash is enough
 _HTML_COMMENT = re.compile(r"<!--[\s\S]*?-->")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
@@ -34,6 +37,8 @@ _RST_ROLE = re.compile(r":[a-z]+:`([^`]+)`")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*)?/?>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1")
 _SPACES = re.compile(r"\s+")
+# emoji presentation selectors: "✅︎" is the ✅ a reader sees
+_VARIATION = re.compile(r"[\ufe0e\ufe0f]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")
 # a list item that is a link to another site with a description: a list of other projects
 _LINK_ITEM = re.compile(r"^\s*(?:\*\*|__)?\[[^\]]+\]\(\s*<?https?://[^)]*\)(?:\*\*|__)?\s*(?:[-–—:|(]|$)")
@@ -46,6 +51,7 @@ class Unit:
     heading: str = ""                # the nearest heading above it
     header: list[str] = field(default_factory=list)   # a row's table header
     cells: list[str] = field(default_factory=list)    # a row's cells
+    lead: str = ""                   # a list item's lead-in: the sentence ending in ":" just above the list
 
 
 def visible(text: str) -> str:
@@ -59,6 +65,7 @@ def visible(text: str) -> str:
     s = _TAG.sub(" ", s)
     s = _EMPHASIS.sub(lambda m: m.group(2), s)
     s = html.unescape(s)
+    s = _VARIATION.sub("", s)
     return _SPACES.sub(" ", s).strip()
 
 
@@ -86,14 +93,17 @@ def units(text: str) -> list[Unit]:
     heading = ""
     para: list[str] = []
     fence: str | None = None
+    lead = ""
 
     def flush() -> None:
+        nonlocal lead
         if para:
             joined = visible(" ".join(para))
             for sentence in _SENTENCE_END.split(joined):
                 if sentence.strip():
                     out.append(Unit(sentence.strip(), "sentence", heading))
             para.clear()
+            lead = out[-1].text if out and out[-1].kind == "sentence" and out[-1].text.endswith(":") else ""
 
     i = 0
     while i < len(lines):
@@ -108,6 +118,7 @@ def units(text: str) -> list[Unit]:
         m = _FENCE.match(line)
         if m:
             flush()
+            lead = ""
             fence = m.group(1)[:3]
             i += 1
             continue
@@ -117,6 +128,7 @@ def units(text: str) -> list[Unit]:
                  and not _LIST_ITEM.match(line)):
             flush()
             heading = visible(m.group(2) if m else line)
+            lead = ""
             if heading:
                 out.append(Unit(heading, "heading", heading))
             i += 1 if m else 2
@@ -124,6 +136,7 @@ def units(text: str) -> list[Unit]:
         if _TABLE_LINE.match(line) and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
             flush()
             header = _cells(line)
+            lead = ""
             i += 2
             while i < len(lines) and _TABLE_LINE.match(lines[i]):
                 cells = _cells(lines[i])
@@ -144,7 +157,7 @@ def units(text: str) -> list[Unit]:
             joined = visible(" ".join(para))
             para.clear()
             if joined:
-                out.append(Unit(joined, kind, heading))
+                out.append(Unit(joined, kind, heading, lead=lead))
             continue
         if not line.strip():
             flush()

@@ -23,10 +23,14 @@ How a unit (sentence, list item, heading, table row, code line; see
 
 What does not count: units under a roadmap or TODO heading (planned at most),
 under headings about other projects (integrations, forks, publications), list
-items that are links to other projects, and a mention inside a longer
-identifier (a model or file name such as "zephyr-bnb-4bit.jinja"). A unit that
-names another engine and not this one, or tells history ("In the past,
-dynamic batching..."), weighs no more than a code line.
+items that are links to other projects, a mention inside a longer identifier
+(a model or file name such as "zephyr-bnb-4bit.jinja"), a unit telling history
+("In the past, dynamic batching..."), a feature named only as a point of
+comparison ("2-4x speedup over BF16", "instead of converting BF16", "mentions
+MXFP4"), and every unit of a page other than the root README that names
+another engine and never this one (an upstream's pages carried along by a
+fork). A unit that names another engine and not this one weighs no more than a
+code line.
 
 When the units of an engine disagree, the strongest one decides: a prose
 sentence, list item or table row weighs 3, a heading 2, a code line 1, and a
@@ -36,114 +40,55 @@ denies it (pages showing a feature in use are the ones kept current; "coming
 soon" lines are the ones forgotten) - except an explicit removal ("no longer
 supported", "support was removed"), which wins over any statement.
 
-**excluded** (not supported, from the docs' own enumeration): when a unit
-lists what the engine supports within a block of related columns - it names at
-least two of them ("runs on Linux and macOS", "FP16, BF16 and FP8"), or one with
-an enumeration cue ("requires", "only", "supported platforms", "support
-matrix") - a column of that block that no unit of the engine names at all is
-marked not supported, quoting that enumeration (the blocks: operating systems,
-CPU architectures, accelerators, precisions, optimizations). Optimizations are
-enumerated only by a features list (list items under a "Features"/"Highlights"
-heading naming at least three) or a sentence naming four with a support word.
-Vendor summaries enumerate nothing; but a service known only from its vendor's
-pages that states it is hosted (Web/API) runs on no local platform (operating
-systems, CPU architectures, mobile), quoting the page that says it is hosted.
-Without such evidence a feature no page names stays unknown: unknown is not no.
+**excluded** (not supported, from the docs' own enumeration): where the docs
+list what the engine supports within a block of related columns (operating
+systems, CPU architectures, accelerators, precisions, optimizations), a column
+of that block that no unit of the engine names at all is marked not supported,
+quoting that enumeration. An enumeration is:
+
+- a unit naming two columns of the block with a support word or as a labelled
+  list ("runs on Linux and macOS", "Quantizations: AWQ, INT8, FP8"), or one with
+  a cue ("requires", "only", "OS:", "supported data types"; a "System
+  requirements"/"Supported platforms" heading; a page titled "Support matrix");
+- a list read with its lead-in ("supports the following hardware platforms:",
+  "We have tested E on the following platforms:", "E is fast with:");
+- a table whose rows name columns of the block in their first cell;
+- for optimizations, a features list (items under a "Features"/"Highlights"
+  heading naming at least three) or a sentence naming four separate things
+  with a support word.
+
+Precisions come in two kinds: an enumeration of quantized formats (FP8, INT4...)
+speaks only for quantized formats, one of native types (FP32, FP16, BF16) only
+for those, one that calls itself the supported data types for both. Open lists
+of examples ("such as", "like", "including", "e.g.", "and more") and the lists
+of a page that says its list is incomplete ("a list of all supported hardware
+can be found on...") enumerate nothing, nor do headings, tables of figures and
+vendor summaries. A service known only from its vendor's pages that states it
+is hosted (Web/API) runs on no local platform (operating systems, CPU
+architectures, mobile), quoting the page that says it is hosted. Without such
+evidence a feature no page names stays unknown: unknown is not no.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable
 
-from catalogue.features import BY_GROUP, FEATURES, Feature, compiled
+from catalogue.features import FEATURES, Feature
+from classifier import enumerations as enum
 from classifier.docs_text import Unit, quote, units
+from classifier.feature_text import (DENIED, EXCLUDED, HISTORY, OTHERS_HEADING, PLANNED, PLANNED_HEADING,
+                                     REMOVED, STATED, PageLike, cell_mark, names_in, only_as_baseline,
+                                     only_in_identifiers, polarity, quality)
 
-STATED, DENIED, PLANNED, EXCLUDED = "stated", "denied", "planned", "excluded"
-EXTRACTOR_VERSION = "1"  # bump when the rules change, so unchanged repositories are read again
+__all__ = ["DENIED", "EXCLUDED", "EXTRACTOR_VERSION", "Mark", "PLANNED", "STATED", "about_another_engine", "as_row",
+           "extract", "names_of", "summary"]
+
+EXTRACTOR_VERSION = "2"  # bump when the rules change, so unchanged repositories are read again
 KIND_WEIGHT = {"sentence": 3, "item": 3, "row": 3, "heading": 2, "code": 1, "link": 0}
-# the group of each scope (which cue words mark an enumeration)
-SCOPE_GROUP = {"os": "hardware", "cpu": "hardware", "accelerator": "hardware", "precision": "precision",
-               "optimization": "optimization"}
-# which block of columns one enumeration speaks for
-SCOPE = {"os": "os", "cpu": "cpu", "gpu": "accelerator",
-         "float": "precision", "integer": "precision", "microscaling": "precision",
-         "batching": "optimization", "parallelism": "optimization", "compression": "optimization",
-         "caching": "optimization", "attention": "optimization", "decoding": "optimization"}
 LOCAL_PLATFORMS = frozenset({"hardware:Linux", "hardware:Windows", "hardware:macOS", "hardware:x86-64",
                              "hardware:ARM64/Apple Silicon", "hardware:Mobile / Edge"})
-MIN_FEATURES_LIST = 3       # optimizations a features list must name to enumerate them
-MIN_FEATURES_SENTENCE = 4   # ... and a single sentence
-
-_YES = re.compile(r"^(?:✅|✔️?|✓|☑️?|🟢|yes|y|supported|\(?x\)?)(?:\s|\*|\(|$)", re.IGNORECASE)
-_NO = re.compile(r"^(?:❌|✗|✘|✖️?|🔴|⛔|no|n|not supported|unsupported)(?:\s|\*|\(|$)", re.IGNORECASE)
-_NEGATION = re.compile(
-    r"\b(?:is|are|was|were)\s+not\s+(?:yet\s+|currently\s+|officially\s+)?(?:supported|available|compatible)\b"
-    r"|\b(?:isn't|aren't|wasn't|weren't)\s+(?:yet\s+|currently\s+)?(?:supported|available|compatible)\b"
-    r"|\bnot\s+(?:yet\s+)?supported\b|\bunsupported\b|\bincompatible\b"
-    r"|\b(?:does|do|did)\s*(?:n't|\s+not)\s+(?:yet\s+|currently\s+)?(?:support|run|work)\b"
-    r"|\b(?:cannot|can't|can\s+not)\s+(?:be\s+)?(?:run|use|used|support)\b"
-    r"|\bno\s+(?:native\s+|official\s+)?support\s+for\b|\blacks?\s+support\b|\bnot\s+available\b",
-    re.IGNORECASE)
-_SCOPED = re.compile(
-    r"(?:not\s+(?:yet\s+)?supported|unsupported|not\s+available|incompatible|(?:does|do)\s*(?:n't|\s+not)\s+support)"
-    r"\s+(?:with|on|for|in|by|when|if|under|together|alongside|across|combined|in\s+combination)\b"
-    r"|\b(?:with|when\s+using|combined\s+with|together\s+with)\b[^.;]{0,60}\b(?:not\s+supported|unsupported)\b",
-    re.IGNORECASE)
-_REMOVED = re.compile(r"\bno\s+longer\s+(?:supported|available)\b|\bsupport\s+(?:has\s+been|was|is)\s+"
-                      r"(?:removed|dropped|discontinued)\b|\bdropped\s+support\b", re.IGNORECASE)
-_PLANNED = re.compile(
-    r"\bcoming\s+soon\b|\bplanned\b|\bon\s+(?:the|our)\s+roadmap\b|\bnot\s+yet\b|\bwill\s+(?:be\s+)?(?:support|add)"
-    r"|\bin\s+the\s+future\b|\bwork\s+in\s+progress\b|\bupcoming\b|\b(?:todo|tbd|wip)\b|^\s*\[\s\]",
-    re.IGNORECASE)
-_CUES = {
-    "hardware": re.compile(
-        r"\bonly\b|\brequire[sd]?\b|\brequirements?\b|\bprerequisites?\b|\bsupported\s+(?:platforms?|hardware|"
-        r"devices?|gpus?|accelerators?|os|operating\s+systems?|architectures?|backends?)\b|\bsupport\s+matrix\b"
-        r"|\btested\s+on\b|\bruns?\s+on\b|\bplatforms?\b", re.IGNORECASE),
-    "precision": re.compile(
-        r"\bonly\b|\bsupported\s+(?:data\s*types?|dtypes?|precisions?|formats?|quantization\s+(?:methods?|formats?|"
-        r"types?|schemes?))\b|\bsupport\s+matrix\b|\bdata\s*types?\b|\bdtypes?\b|\bprecisions?\b",
-        re.IGNORECASE),
-    "optimization": re.compile(r"(?!)"),
-}
-# headings over units that speak of what is not there yet, or of other projects
-_PLANNED_HEADING = re.compile(r"\btodos?\b|\broadmap\b|\bwish ?list\b|\bfuture\s+(?:work|plans?)\b|\bplanned\b"
-                              r"|\bcoming\s+soon\b|\bupcoming\b", re.IGNORECASE)
-_OTHERS_HEADING = re.compile(r"\bforks?\b|\bintegrations?\b|\becosystem\b|\brelated\s+(?:projects?|work)\b"
-                             r"|\bpublications?\b|\bpapers?\b"
-                             r"|\backnowledg|\bcitations?\b|\breferences?\b|\bbuilt\s+with\b|\bprojects\s+using\b"
-                             r"|\bwho\s+uses\b|\bbindings\b|\bports?\b|\balternatives\b|\bcommunity\s+projects?\b"
-                             r"|\bthird[- ]party\b|\bsee\s+also\b|\bciting\b", re.IGNORECASE)
-_FEATURES_HEADING = re.compile(r"\b(?:key\s+)?features?\b|\bhighlights?\b|\bcapabilities\b|\bwhat'?s\s+supported\b"
-                               r"|\bfeature\s+(?:matrix|support)\b|\bsupport\s+matrix\b", re.IGNORECASE)
-_SUPPORT_WORDS = re.compile(r"\bsupport(?:s|ed|ing)?\b|\bruns?\b|\benabled?\b|\bavailable\b|\bcompatible\b|"
-                            r"\bworks?\b|\bbuilt[- ]in\b|\bprovides?\b|\boffers?\b", re.IGNORECASE)
-# a sentence about how things were done before (other systems, history)
-_HISTORY = re.compile(r"^(?:in\s+the\s+past|previously|traditionally|historically|prior\s+(?:work|systems|to)|"
-                      r"existing\s+(?:systems|frameworks))\b", re.IGNORECASE)
-_NEWS = re.compile(r"^\W*\[?20\d\d[/-]\d\d(?:[/-]\d\d)?\]?")
-
-
-@lru_cache(maxsize=65536)
-def _named(text: str) -> dict[str, int]:
-    """Every feature ``text`` names, with where the first mention starts (memoised: the
-    same text is asked about by several rules)."""
-    out = {}
-    for f in FEATURES:
-        m = compiled(f.key).search(text)
-        if m:
-            out[f.key] = m.start()
-    return out
-
-
-class PageLike(Protocol):
-    path: str
-    url: str
-    text: str
-    date: str | None
-    weak: bool
 
 
 @dataclass
@@ -176,17 +121,6 @@ class _Hit:
         return (self.weight, self.date, 1 if self.polarity == STATED else 0, self.quality, -self.order)
 
 
-@dataclass
-class _Enumeration:
-    scope: str
-    count: int
-    cue: bool
-    quote: str
-    url: str
-    date: str
-    order: int
-
-
 def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
             others: Iterable[str] = (), own: Iterable[str] = ()) -> dict[str, Mark]:
     """A mark for every feature (keyed ``group:column``), decided as the module says.
@@ -195,7 +129,7 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
     none of ``own`` (the engine's own names) is likely about that other engine
     (a comparison, a history) and weighs as little as a code line."""
     hits: dict[str, list[_Hit]] = {f.key: [] for f in features}
-    enums: list[_Enumeration] = []
+    enums: list[enum.Enumeration] = []
     order = 0
     other_re = _names_re(others)
     own_re = _names_re(own)
@@ -203,32 +137,54 @@ def extract(pages: Iterable[PageLike], features: tuple[Feature, ...] = FEATURES,
     mentioned: set[str] = set()  # features some unit names, whatever it says of them
     for page in pages:
         pages_seen.append(page)
+        if _page_of_another(page, other_re, own_re):
+            continue
         page_units = units(page.text)
         others_here: set[int] = set()
+        first = order
         for unit in page_units:
             order += 1
-            about_other = bool(_HISTORY.match(unit.text)) or (
+            history = bool(HISTORY.match(unit.text))
+            about_other = history or (
                 other_re is not None and other_re.search(unit.text) is not None
                 and (own_re is None or own_re.search(unit.text) is None))
             if about_other:
                 others_here.add(id(unit))
-            mentioned.update(_named(unit.text))
+            mentioned.update(names_in(unit.text))
             for head in unit.header:
-                mentioned.update(_named(head))
-            for hit in _unit_hits(unit, page, order, features):
+                mentioned.update(names_in(head))
+            for hit in ([] if history else _unit_hits(unit, page, order, features)):
                 if about_other:
                     hit.weight = min(hit.weight, KIND_WEIGHT["code"])
                 hits[hit.feature.key].append(hit)
-            if not page.weak:
-                enums.extend(_enumerations(unit, page, order, features))
-        if not page.weak:
-            enums.extend(_Enumeration("optimization", n, True, q, page.url, page.date or "", order)
-                         for n, q in _optimization_lists(page_units, others_here))
+        if not page.weak:  # vendor summaries enumerate nothing
+            enums.extend(enum.page_enumerations(page_units, page, first, features, others_here))
     marks = {f.key: _decide(f, hits[f.key]) for f in features}
-    _exclude(marks, features, enums, mentioned)
+    undecided = {key for key, m in marks.items() if m.supported is None} - mentioned
+    for key, e in enum.exclusions(features, enums, undecided).items():
+        f = marks[key]
+        marks[key] = Mark(f.group, f.feature, 0, e.quote, e.url, e.date or None, EXCLUDED)
     if pages_seen and all(p.weak for p in pages_seen):
         _hosted(marks, features)
     return marks
+
+
+def _page_of_another(page: PageLike, other_re: re.Pattern[str] | None, own_re: re.Pattern[str] | None) -> bool:
+    """A page other than the root README that names another engine and never this one documents
+    that engine - an upstream's pages carried along by a fork, a comparison - not this one."""
+    if other_re is None or own_re is None or page.path.casefold() == "readme.md":
+        return False
+    return other_re.search(page.text) is not None and own_re.search(page.text) is None
+
+
+def about_another_engine(page: PageLike, own: Iterable[str], others: Iterable[str]) -> bool:
+    """Whether ``page`` documents another engine rather than this one (see :func:`extract`)."""
+    return _page_of_another(page, _cached_names_re(tuple(others)), _cached_names_re(tuple(own)))
+
+
+@lru_cache(maxsize=256)
+def _cached_names_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    return _names_re(names)
 
 
 def names_of(name: str, repo: str | None) -> list[str]:
@@ -253,87 +209,38 @@ def _names_re(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w.-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
 
-_TOKEN_EDGE = re.compile(r"[\s|,;()\[\]<>`'\"]")
-IDENTIFIER_SLACK = 12   # characters an identifier may have around a feature name and still read as naming it
-
-
-def _only_in_identifiers(key: str, text: str) -> bool:
-    """Whether every mention of the feature sits inside a longer identifier - a model or
-    file name, a flag value ("zephyr-sft-bnb-4bit-DPO.jinja", "orca-mini:3b-q8_0") - which
-    names a thing that has the feature, not the engine's support of it."""
-    for m in compiled(key).finditer(text):
-        start, end = m.start(), m.end()
-        while start > 0 and not _TOKEN_EDGE.match(text[start - 1]):
-            start -= 1
-        while end < len(text) and not _TOKEN_EDGE.match(text[end]):
-            end += 1
-        token = text[start:end].rstrip(".:!?")
-        if len(token) - len(m.group(0)) <= IDENTIFIER_SLACK or not re.search(r"[-_./:]", token):
-            return False
-    return True
-
-
-def _quality(text: str) -> int:
-    return (1 if _SUPPORT_WORDS.search(text) else 0) - (2 if _NEWS.match(text) else 0)
-
-
-# --- one unit ----------------------------------------------------------------------------
-
 def _unit_hits(unit: Unit, page: PageLike, order: int, features: tuple[Feature, ...]) -> list[_Hit]:
-    if not _named(unit.text) and not any(_named(h) for h in unit.header):
+    if not names_in(unit.text) and not any(names_in(h) for h in unit.header):
         return []
     weight = KIND_WEIGHT[unit.kind] - (1 if page.weak else 0)
     date = page.date or ""
     out: list[_Hit] = []
-    if weight <= 0 or (unit.kind != "heading" and _OTHERS_HEADING.search(unit.heading)):
+    if weight <= 0 or (unit.kind != "heading" and OTHERS_HEADING.search(unit.heading)):
         return []
-    planned_here = unit.kind != "heading" and bool(_PLANNED_HEADING.search(unit.heading))
+    planned_here = unit.kind != "heading" and bool(PLANNED_HEADING.search(unit.heading))
     if unit.kind == "row":
-        for feature, polarity, text, at in _row_hits(unit, features):
-            polarity = PLANNED if planned_here else polarity
-            out.append(_Hit(feature, polarity, weight, False, quote(text, at), page.url, date, order, page.weak,
-                            _quality(text)))
+        for feature, said, text, at in _row_hits(unit, features):
+            said = PLANNED if planned_here else said
+            out.append(_Hit(feature, said, weight, False, quote(text, at), page.url, date, order, page.weak,
+                            quality(text)))
         return out
-    found = _named(unit.text)
-    named = [(f, found[f.key]) for f in features if f.key in found
-             and (unit.kind == "code" or not _only_in_identifiers(f.key, unit.text))]
-    if not named:
+    found = names_in(unit.text)
+    naming = [(f, found[f.key]) for f in features if f.key in found
+              and (unit.kind == "code" or not only_in_identifiers(f.key, unit.text))
+              and not only_as_baseline(f.key, unit.text)]
+    if not naming:
         return []
-    polarity = _polarity(unit.text, several=len(named) > 1)
-    if polarity is None:
+    said = polarity(unit.text, several=len(naming) > 1)
+    if said is None:
         return []
     if planned_here:
-        polarity = PLANNED
-    removal = polarity == DENIED and bool(_REMOVED.search(unit.text))
-    quality = _quality(unit.text)
-    for feature, at in named:
-        out.append(_Hit(feature, polarity, weight, removal, quote(unit.text, at), page.url, date, order,
-                        page.weak, quality))
+        said = PLANNED
+    removal = said == DENIED and bool(REMOVED.search(unit.text))
+    how_well = quality(unit.text)
+    for feature, at in naming:
+        out.append(_Hit(feature, said, weight, removal, quote(unit.text, at), page.url, date, order,
+                        page.weak, how_well))
     return out
-
-
-def _polarity(text: str, several: bool) -> str | None:
-    """stated, denied or planned; None when the unit's negation is scoped or ambiguous."""
-    if _REMOVED.search(text):
-        return None if several else DENIED
-    if _PLANNED.search(text):
-        return None if several else PLANNED
-    if _NEGATION.search(text):
-        if several or _SCOPED.search(text):
-            return None
-        return DENIED
-    return STATED
-
-
-def _cell_mark(cell: str) -> str | None:
-    cell = cell.strip()
-    if _YES.match(cell):
-        return STATED
-    if _NO.match(cell):
-        return DENIED
-    if _PLANNED.search(cell):
-        return PLANNED
-    return None
 
 
 def _row_hits(unit: Unit, features: tuple[Feature, ...]) -> list[tuple[Feature, str, str, int]]:
@@ -342,14 +249,14 @@ def _row_hits(unit: Unit, features: tuple[Feature, ...]) -> list[tuple[Feature, 
     cells = unit.cells
     header = unit.header
     label = cells[0] if cells else ""
-    marks = [_cell_mark(c) for c in cells]
+    marks = [cell_mark(c) for c in cells]
     seen: set[str] = set()
     for j, head in enumerate(header[1:len(cells)], start=1):
         mark = marks[j]
         if mark != STATED:  # a ❌ under a column speaks of the row's subject there, not of the column
             continue
         for f in features:
-            if f.key not in seen and f.key in _named(head):
+            if f.key not in seen and f.key in names_in(head):
                 seen.add(f.key)
                 text = f"{header[0]}: {label}; {head}: {cells[j]}" if header and header[0] else f"{label}; {head}: {cells[j]}"
                 out.append((f, mark, text, 0))
@@ -357,78 +264,20 @@ def _row_hits(unit: Unit, features: tuple[Feature, ...]) -> list[tuple[Feature, 
     for f in features:
         if f.key in seen:
             continue
-        in_label = f.key in _named(label) and not _only_in_identifiers(f.key, label)
-        if not in_label and (f.key not in _named(unit.text) or _only_in_identifiers(f.key, unit.text)):
+        in_label = f.key in names_in(label) and not only_in_identifiers(f.key, label)
+        if not in_label and (f.key not in names_in(unit.text) or only_in_identifiers(f.key, unit.text)):
             continue
         if in_label and row_marks:
-            polarity = STATED if STATED in row_marks else (PLANNED if PLANNED in row_marks else DENIED)
+            said = STATED if STATED in row_marks else (PLANNED if PLANNED in row_marks else DENIED)
             cols = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:]) if c]
             text = f"{label} | " + " | ".join(cols)
-            out.append((f, polarity, text, 0))
+            out.append((f, said, text, 0))
         else:
-            polarity = _polarity(unit.text, several=False)
-            if polarity is not None:
-                out.append((f, polarity, unit.text, _named(unit.text).get(f.key, 0)))
+            said = polarity(unit.text, several=False)
+            if said is not None:
+                out.append((f, said, unit.text, names_in(unit.text).get(f.key, 0)))
     return out
 
-
-# --- enumerations ---------------------------------------------------------------------------
-
-def _optimization_lists(page_units: list[Unit], about_other: set[int]) -> list[tuple[int, str]]:
-    """Where the engine enumerates its optimizations, as (how many it names, quote): the list
-    items or table rows under a features heading ("Features", "Highlights"...) that together
-    name at least :data:`MIN_FEATURES_LIST`, and sentences or items that name that many with
-    a support word ("supports", "provides", "leverages"...), not about another engine."""
-    optim = BY_GROUP["optimization"]
-    out: list[tuple[int, str]] = []
-
-    def named(members: list[Unit]) -> int:
-        return len({f.key for u in members for f in optim if f.key in _named(u.text)})
-
-    blocks: dict[str, list[Unit]] = {}
-    for u in page_units:
-        if u.kind in ("item", "row") and u.heading and _FEATURES_HEADING.search(u.heading) \
-                and _polarity(u.text, several=True) is not None:
-            blocks.setdefault(u.heading, []).append(u)
-    for heading, members in blocks.items():
-        n = named(members)
-        if n >= MIN_FEATURES_LIST:
-            shown = heading + ": " + "; ".join(u.text for u in members if _named(u.text))
-            out.append((n, quote(shown)))
-    for u in page_units:
-        if u.kind in ("sentence", "item") and id(u) not in about_other and _SUPPORT_WORDS.search(u.text) \
-                and _polarity(u.text, several=True) == STATED and not _OTHERS_HEADING.search(u.heading) \
-                and not _PLANNED_HEADING.search(u.heading):
-            n = named([u])
-            if n >= MIN_FEATURES_SENTENCE:
-                out.append((n, quote(u.text)))
-    return out
-
-
-def _enumerations(unit: Unit, page: PageLike, order: int, features: tuple[Feature, ...]) -> list[_Enumeration]:
-    """What one unit enumerates of the hardware and precision columns (one entry per scope)."""
-    text = unit.text if unit.kind != "row" else " | ".join(unit.header) + " || " + unit.text
-    if unit.kind in ("link", "code") or _OTHERS_HEADING.search(unit.heading) or _PLANNED_HEADING.search(unit.heading) \
-            or not _named(text):
-        return []
-    if unit.kind != "row" and _polarity(unit.text, several=True) is None:
-        return []
-    named: dict[str, int] = {}
-    for f in features:
-        scope = SCOPE[f.part]
-        if scope != "optimization" and f.key in _named(text):
-            named[scope] = named.get(scope, 0) + 1
-    out = []
-    for scope, count in named.items():
-        cue_re = _CUES[SCOPE_GROUP[scope]]
-        cue = bool(cue_re.search(text) or cue_re.search(unit.heading))
-        if count >= 2 or cue:
-            shown = unit.text if unit.kind != "row" else f"{' | '.join(unit.header)}: {unit.text}"
-            out.append(_Enumeration(scope, count, cue, quote(shown), page.url, page.date or "", order))
-    return out
-
-
-# --- deciding ----------------------------------------------------------------------------------
 
 def _decide(feature: Feature, hits: list[_Hit]) -> Mark:
     if not hits:
@@ -438,22 +287,6 @@ def _decide(feature: Feature, hits: list[_Hit]) -> Mark:
     best = max(pool, key=_Hit.rank)
     return Mark(feature.group, feature.column, 1 if best.polarity == STATED else 0, best.quote, best.url,
                 best.date or None, best.polarity, best.weak)
-
-
-def _exclude(marks: dict[str, Mark], features: tuple[Feature, ...], enums: list[_Enumeration],
-             mentioned: set[str]) -> None:
-    """Features that no unit names, in a scope the docs enumerate: not supported, quoting the
-    enumeration. A feature the docs name without saying yes or no stays unknown."""
-    best: dict[str, _Enumeration] = {}
-    for e in enums:
-        old = best.get(e.scope)
-        if old is None or (e.cue, e.count, -e.order) > (old.cue, old.count, -old.order):
-            best[e.scope] = e
-    for f in features:
-        mark = marks[f.key]
-        e = best.get(SCOPE[f.part])
-        if mark.supported is None and e is not None and f.key not in mentioned:
-            marks[f.key] = Mark(f.group, f.column, 0, e.quote, e.url, e.date or None, EXCLUDED)
 
 
 def _hosted(marks: dict[str, Mark], features: tuple[Feature, ...]) -> None:

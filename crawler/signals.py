@@ -27,7 +27,8 @@ badges included, whose host or path names the repository's owner or name when
 ``project`` is given - a README's link to another project's docs is not the
 engine's docs site), ``docs_links`` (also docs.* hosts, readthedocs.io, ``/docs``
 paths; general services such as Google Docs excluded), ``nav_entries`` (links inside ``nav``, sidebars or
-tables of contents, HTML only), ``api_reference``, ``quick_start``,
+tables of contents, HTML only), ``api_reference`` (also a link named after an
+API - "LLM API", "REST API" - leading into the project's own pages), ``quick_start``,
 ``tutorials`` (words in headings and link texts).
 
 Installation guides: ``install_links``, links of the project (see
@@ -106,6 +107,8 @@ def _package_installs(text: str) -> dict[str, str]:
 _API_RE = re.compile(r"\bapi\s*(?:reference|references|docs|documentation)\b|\bpython\s+api\b|\bapi\b", re.I)
 _QUICK_RE = re.compile(r"\bquick\s*-?\s*start\b|\bgetting\s+started\b|\bget\s+started\b|\bquick\s+tour\b", re.I)
 _TUTORIAL_RE = re.compile(r"\btutorials?\b|\bexamples?\b|\bcookbook\b|\bhow-?to\b|\bguides?\b", re.I)
+# a link named after an API of the project ("LLM API", "Python API", "REST API reference"), not a key or token
+_API_LINK_TEXT = re.compile(r"\bAPIs?\b(?!\s*(?:keys?|tokens?|credits?|status|pricing))", re.I)
 _FORUM_TEXT = re.compile(r"\bforums?\b|\bdiscourse\b", re.I)
 _MEETUP_TEXT = re.compile(r"\bmeet-?ups?\b|\boffice\s+hours\b|\bsummit\b|\bconference\b|\bhackathon\b|\bevents?\b", re.I)
 _MEETUP_WORD = re.compile(r"\bmeet-?ups?\b", re.I)
@@ -215,6 +218,8 @@ def _scan_links(sig: Signals, links: list[tuple[str, str]], project: str | None 
             sig.install_links.append(url)
         if host.endswith("github.com"):
             continue
+        if label and _API_LINK_TEXT.search(label) and project and belongs_to(url, project):
+            sig.api_reference = True  # "LLM API", "REST API" leading into the project's own docs
         if label and _DOCS_TEXT.search(label):
             labelled.append(url)
             if sig.docs_root is None and belongs_to(url, project):

@@ -193,22 +193,26 @@ def _save(db, row: dict[str, Any], docs, everyone: list[dict[str, Any]], day: st
     own = names_of(row["name"], row["repo"])
     others = [n for e in everyone if e["name"] != row["name"] for n in names_of(e["name"], e["repo"])]
     marks = extract(docs.pages, others=others, own=own)
-    read["signals"] = page_signals(docs, row["repo"])
+    read["signals"] = page_signals(docs, row["repo"], own=own, others=others)
     save_engine_features(db, row["name"], day, [as_row(m) for m in marks.values()])
     save_docs_read(db, row["name"], day, read)
     return "read"
 
 
-def page_signals(docs, repo: str | None) -> dict[str, Any]:
+def page_signals(docs, repo: str | None, own: list[str] | None = None, others: list[str] | None = None
+                 ) -> dict[str, Any]:
     """Docs, community and install signals of all pages read, for the scores: the merged
     :mod:`crawler.signals` of every page, plus how many pages are user documentation beyond
-    README files (``doc_pages``), how many are a vendor's or website's docs pages
-    (``docs_site_pages``) and where they came from."""
+    README files (``doc_pages``; a page that names another engine (``others``) and never this
+    one (``own``) documents that engine - a fork's inherited pages - and is not counted), how
+    many are a vendor's or website's docs pages (``docs_site_pages``) and where they came from."""
+    from classifier.features import about_another_engine
     from crawler.docs import is_user_doc
     from crawler.signals import from_markdown, is_docs_url, merge
 
     merged = merge([from_markdown(p.text, p.url, repo) for p in docs.pages]).to_dict()
-    merged["doc_pages"] = sum(1 for p in docs.pages if is_user_doc(p.path) and not p.weak)
+    merged["doc_pages"] = sum(1 for p in docs.pages if is_user_doc(p.path) and not p.weak
+                              and not about_another_engine(p, own or [], others or []))
     merged["vendor_pages"] = sum(1 for p in docs.pages if p.weak)
     merged["docs_site_pages"] = sum(1 for p in docs.pages if docs.source in ("vendor", "website")
                                     and is_docs_url(p.url))

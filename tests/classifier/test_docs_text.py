@@ -31,3 +31,19 @@ def test_quote_is_cut_around_the_match():
     q = quote(text, 500)
     assert len(q) <= 300 and "FP8" in q and q.startswith("…") and q.endswith("…")
     assert quote("short") == "short"
+
+
+def test_a_table_whose_rule_has_one_dash_per_cell_is_a_table():
+    from classifier.docs_text import units
+
+    rows = [u for u in units("|Commit|Platform|\n|-|-|\n|abc|win-sycl-x64|\n") if u.kind == "row"]
+    assert len(rows) == 1 and rows[0].header == ["Commit", "Platform"]
+
+
+def test_a_list_item_keeps_the_lead_in_of_its_list():
+    from classifier.docs_text import units
+
+    got = units("E supports the following platforms:\n\n- Linux\n- macOS\n\n# Next\n\n- Windows\n")
+    items = [(u.text, u.lead) for u in got if u.kind == "item"]
+    assert items == [("Linux", "E supports the following platforms:"),
+                     ("macOS", "E supports the following platforms:"), ("Windows", "")]

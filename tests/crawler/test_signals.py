@@ -164,3 +164,11 @@ def test_meetups_from_events_sites_and_text_forums_only_when_dedicated():
     assert s.channels["forum"] == ["https://forum.e.org"]
     assert s.channels["discussions"] == ["https://github.com/o/r/discussions"]
     assert s.channels["reddit"] == ["https://www.reddit.com/r/e/"]
+
+
+def test_a_link_named_after_the_projects_api_is_an_api_reference():
+    own = "TensorRT-LLM provides a high-level Python [LLM API](https://nvidia.github.io/TensorRT-LLM/quick-start.html)."
+    assert from_markdown(own, project="NVIDIA/TensorRT-LLM").api_reference
+    others = ("Compatible with the [OpenAI API](https://platform.openai.com/docs/api-reference) - get an "
+              "[API key](https://engine.ai/settings/keys).")
+    assert not from_markdown(others, project="acme/engine").api_reference

@@ -114,3 +114,16 @@ def test_github_missing_repositories_do_not_fail_the_run_but_all_missing_does(db
         monkeypatch.setenv("CURATOR_GITHUB_API_URL", gh.url)
         assert main(["--db", str(db_path), "crawl", "docs", "--engine", "Lost"]) == 1
         assert "no engine's docs could be read" in capsys.readouterr().err
+
+
+def test_pages_of_another_engine_are_not_counted_as_documentation():
+    from crawler.docs import DocPage, EngineDocs
+    from curator.steps.docs import page_signals
+
+    pages = [DocPage("README.md", "https://github.com/acme/fork/blob/c/README.md", "# Forky\n", None),
+             DocPage("docs/perf.md", "https://github.com/acme/fork/blob/c/docs/perf.md", "Forky tips.\n", None)]
+    pages += [DocPage(f"docs/upstream{i}.md", f"https://github.com/acme/fork/blob/c/docs/upstream{i}.md",
+                      "Build llama.cpp with CUDA.\n", None) for i in range(3)]
+    docs = EngineDocs("local", "acme/fork", "c", pages=pages)
+    assert page_signals(docs, "acme/fork")["doc_pages"] == 4
+    assert page_signals(docs, "acme/fork", own=["Forky"], others=["llama.cpp"])["doc_pages"] == 1
