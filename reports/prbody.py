@@ -7,7 +7,7 @@ The body describes every change of the diff, grouped:
 2. the papers added, by category (headings as the list writes them), each
    with where it goes and one line of why: the phrases of its abstract that
    name its technique or category, else the closest paper the list cites;
-3. the "maybe" papers (relevant, category uncertain) folded, with their two
+3. the "maybe" papers (relevant, scope or row less sure) folded, with their two
    likeliest categories; never more than the papers added, the rest counted;
 4. the papers held back, by reason;
 5. the generated tables that changed (comparison, technique tables, chart),
@@ -155,7 +155,7 @@ def _summary(report: Report) -> str:
         lines.append(f"| not classified (no abstract, or `classify` has not run) | {unclassified:,} |")
     lines += [f"| **relevant** | **{plan.relevant:,}** |",
               f"| ↳ added to the list | {len(report.added):,} |",
-              f"| ↳ maybe: relevant, category uncertain (folded below) | {maybe:,} |"]
+              f"| ↳ maybe: relevant, scope or row less sure (folded below) | {maybe:,} |"]
     lines += [f"| ↳ held back: {reason} | {len(rows):,} |" for reason, rows in held.items()]  # fixed reasons
     if not held_n:
         lines.append("| ↳ held back | 0 |")

@@ -46,7 +46,7 @@ def test_counts_add_up(mem_db, config, seed):
     for i in range(3):
         add_paper(mem_db, f"2606.0000{i}", f"Prefix caching {i}", abstract="prefix caching for serving")
     add_paper(mem_db, "2606.00010", "Unsure one", confidence=0.3, second="sparsity", second_confidence=0.2)
-    add_paper(mem_db, "2606.00011", "Unsure two", confidence=0.4)
+    add_paper(mem_db, "2606.00011", "Unsure two", confidence=0.35)
     for i in range(5):
         add_paper(mem_db, f"2606.0002{i}", f"Off topic {i}", category=None)
     add_paper(mem_db, "2606.00030", "Rejected before")
@@ -59,7 +59,7 @@ def test_counts_add_up(mem_db, config, seed):
     c = counts(body)
     fetched = next(v for k, v in c.items() if k.startswith("fetched from arXiv"))
     assert fetched == 11 == c["relevant"] + c["not relevant"]
-    assert c["relevant"] == 6 == (c["↳ added to the list"] + c["↳ maybe: relevant, category uncertain (folded below)"]
+    assert c["relevant"] == 6 == (c["↳ added to the list"] + c["↳ maybe: relevant, scope or row less sure (folded below)"]
                                    + c["↳ held back: rejected earlier by a maintainer"])
     assert (c["↳ added to the list"], c["not relevant"]) == (3, 5)
     assert title == "curator: update the list (3 new papers, comparison table)"
@@ -69,14 +69,14 @@ def test_counts_add_up(mem_db, config, seed):
 def test_maybe_list_is_folded_capped_and_shows_two_categories(mem_db, config, seed):
     add_paper(mem_db, "2606.00001", "Sure thing", abstract="prefix caching")
     for i in range(4):
-        add_paper(mem_db, f"2606.0001{i}", f"Maybe {i}", confidence=0.5 - i / 10, category="sampling_optimization",
+        add_paper(mem_db, f"2606.0001{i}", f"Maybe {i}", confidence=0.35 - i / 20, category="sampling_optimization",
                   second="caching", second_confidence=0.2)
 
     _, _, body = build(mem_db, config, seed)
 
     details = body[body.index("<details>"):body.index("</details>")]
     assert "<b>Maybe (4)</b>" in details and "1 shown (never more than the papers added)" in details
-    assert "| [Maybe 0](https://arxiv.org/abs/2606.00010) | Sampling Optimization 0.50 · Caching 0.20 |" in details
+    assert "| [Maybe 0](https://arxiv.org/abs/2606.00010) | Sampling Optimization 0.35 · Caching 0.20 |" in details
     assert "Maybe 1" not in details and "3 more are in the dataset" in details
     assert "Maybe 0" not in body.replace(details, "")
 
@@ -170,7 +170,7 @@ def test_hygiene_failed_steps_and_candidates(mem_db, config, seed):
 
 def test_hostile_titles_are_inert_in_the_body(mem_db, config, seed):
     add_paper(mem_db, "2606.00001", HOSTILE, authors=("@mallory",))
-    add_paper(mem_db, "2606.00002", HOSTILE, confidence=0.45)
+    add_paper(mem_db, "2606.00002", HOSTILE, confidence=0.3)
 
     _, _, body = build(mem_db, config, seed)
 
@@ -205,7 +205,7 @@ def test_body_is_cut_to_githubs_limit_with_a_summary(mem_db, config, seed):
     for i in range(400):
         add_paper(mem_db, f"2606.{i:05d}", f"{i} {long_title}")
     for i in range(400):
-        add_paper(mem_db, f"2605.{i:05d}", f"{i} {long_title}", confidence=0.45)
+        add_paper(mem_db, f"2605.{i:05d}", f"{i} {long_title}", confidence=0.3)
 
     report, title, body = build(mem_db, config, seed)
 
