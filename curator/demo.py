@@ -105,7 +105,7 @@ def run_demo(app: App, out_dir: str | Path, quick: bool = False) -> DemoResult:
             with ReplayServer() as server:
                 app.note(f"demo: replaying recorded arXiv and GitHub answers on {server.url} (loopback only); "
                          f"{'one day' if quick else 'a week'} of arXiv, about "
-                         f"{'10 s' if quick else '20 s'} on 2 cores")
+                         f"{'10 s' if quick else '30 s'} on 2 idle cores")
                 with _environment(server):
                     results = nightly(steps_app, out / LIST_NAME, out, options, shown=app)
             browse = _write_browse(out)
