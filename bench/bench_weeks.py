@@ -27,8 +27,8 @@ in-scope papers the way zotero-arxiv-daily ranks (mean cosine similarity; max be
 
 Embeddings are kept in ``--cache`` (default ``.bench-cache.db``, ignored by git) and every
 new one is saved back. As on a later night, the pipeline's database starts with the cached
-vectors of everything but the week's own papers, and an empty ``classify --input`` ("earlier
-nights") puts the training papers' vectors in it, so a rerun embeds only what a real night
+vectors of everything but the week's own papers, and a one-paper ``classify --input``
+("earlier nights") puts the training papers' vectors in it, so a rerun embeds only what a real night
 embeds and ``classify``'s time is a night's (``--warm``: the week's vectors too, for quick
 reruns; ``--cold``: an empty database, as on the first night). ``--keep DIR`` keeps each
 week's dry run (pr-body.md, list.diff, the list), database and steps' output in DIR/WEEK.
@@ -71,6 +71,9 @@ path = "{LIST_NAME}"
 page_size = 2000
 """
 STEP_TIMEOUT = 1800  # seconds for one command
+# one paper for `classify --input`, which fits the heads into the database's cache as an earlier night did
+WARM_UP = json.dumps({"arxiv_id": "0000.00000", "title": "Warm-up",
+                      "abstract": "A placeholder that makes the classifier load its heads."}) + "\n"
 
 
 # --- the week ----------------------------------------------------------------------------------
@@ -218,7 +221,7 @@ NIGHT, WARM, COLD = "night", "warm", "cold"
 def run_week(name: str, cache: Path, keep: Path | None, mode: str) -> WeekRun:
     """The week through curator. ``mode`` says what the pipeline's database holds before
     ``crawl arxiv``: ``night`` (default): every cached vector but the week's papers', then
-    an empty ``classify --input`` so the training papers' vectors are there, as a later
+    a one-paper ``classify --input`` so the training papers' vectors are there, as a later
     night finds them; ``warm``: every cached vector (quick reruns; ``classify`` time
     meaningless); ``cold``: nothing, as the first night on a new database."""
     from tests.fakes.arxiv import FakeArxiv
@@ -232,7 +235,7 @@ def run_week(name: str, cache: Path, keep: Path | None, mode: str) -> WeekRun:
         folder = Path(tmp)
         db = folder / "curator.db"
         (folder / "curator.toml").write_text(SETTINGS, encoding="utf-8")
-        (folder / "none.jsonl").write_text("", encoding="utf-8")
+        (folder / "warm-up.jsonl").write_text(WARM_UP, encoding="utf-8")
         shutil.copyfile(SEED, folder / LIST_NAME)
         env = curator_env(fake.url)
         dry = folder / "dry-run"
@@ -240,8 +243,8 @@ def run_week(name: str, cache: Path, keep: Path | None, mode: str) -> WeekRun:
         if run.steps[-1].ok and mode != COLD:
             copy_vectors(cache, db, weeks.of(name) | text_hashes(rows) if mode == NIGHT else set())
             if mode == NIGHT:
-                run.steps.append(run_curator("earlier nights", ["classify", "--input", "none.jsonl",
-                                                                "--output", "none.out.jsonl"], folder, env))
+                run.steps.append(run_curator("earlier nights", ["classify", "--input", "warm-up.jsonl",
+                                                                "--output", "warm-up.out.jsonl"], folder, env))
         run.steps.append(run_curator("crawl arxiv", ["crawl", "arxiv", "--since", days[0],
                                                      "--until", f"{days[1]}T23:59:59"], folder, env))
         before = vector_hashes(db) if db.is_file() else set()

@@ -47,8 +47,9 @@ class Baselines:
         bg = [p for p in training.background() if p.arxiv_id not in self.held_out]
         filtered = list(training.negatives(bg, known)) if hasattr(training, "negatives") else \
             [p for p in bg if p.arxiv_id not in known]
-        pos = [p for p in labelled if p.label != training.IRRELEVANT]
-        neg = [p for p in labelled if p.label == training.IRRELEVANT] + filtered
+        irrelevant = getattr(training, "IRRELEVANT", "irrelevant")
+        pos = [p for p in labelled if p.label != irrelevant]
+        neg = [p for p in labelled if p.label == irrelevant] + filtered
         return pos, neg
 
     def tfidf(self, ids: Sequence[str], texts: dict[str, str]) -> dict[str, float]:
