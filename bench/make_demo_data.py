@@ -1,15 +1,19 @@
 """Regenerate the recorded responses that `curator demo` replays (curator/demo_data/).
 
-    /work/venv/bin/python bench/make_demo_data.py
+    python -m bench.make_demo_data
 
 Deterministic: the same inputs give the same bytes (fixed seed, no clock).
 
-- arxiv/week-2026-05-04.atom.gz: one real-format arXiv Atom 1.0 feed (opensearch
-  totals, arxiv: namespace, abs/pdf links, categories) holding every paper of
-  classifier/data/arxiv-sample.jsonl.gz submitted 2026-05-04 .. 2026-05-10 (ISO week
-  19), oldest first. The sample gives id, title, abstract, categories and the day;
-  it has no authors, so the entries carry none, and version, updated = published.
-  The replay server pages it by start/max_results and filters by submittedDate.
+- arxiv/week-2026-08-10.atom.gz: one real-format arXiv Atom 1.0 feed (opensearch
+  totals, arxiv: namespace, authors, abs/pdf links, categories, primary category)
+  of the held-out week bench/data/weeks/2026-08-10.jsonl.gz (every paper announced
+  2026-08-10 .. 2026-08-14 in cs.CL/LG/AI/CV/DC/AR/PF/OS): the papers the default
+  crawl query matches (``crawler.arxiv.build_query`` of the built-in settings,
+  evaluated as the fake arXiv API of tests/fakes/arxiv.py does), as the real API
+  would return them, oldest first. Real ids, titles, abstracts, authors and
+  categories; ``published`` = ``updated`` = 00:00 UTC of the announcement day,
+  version 1. The replay server pages it by start/max_results and filters by
+  submittedDate (it does not evaluate the rest of the query: the feed is its result).
 - github.json: GitHub REST JSON for every repository of the demo list (the seed
   list): the repository, list resources (pulls, contributors, releases, issues)
   with their counts, issue comments, commit activity. These NUMBERS ARE SYNTHETIC
@@ -31,10 +35,13 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "classifier" / "data" / "arxiv-sample.jsonl.gz"
+WEEK_FILE = ROOT / "bench" / "data" / "weeks" / "2026-08-10.jsonl.gz"
 SEED = ROOT / "tests" / "fixtures" / "seed-list.md"
 OUT = ROOT / "curator" / "demo_data"
-WEEK = (date(2026, 5, 4), date(2026, 5, 10))
+WEEK = (date(2026, 8, 10), date(2026, 8, 14))
+FEED_NAME = f"week-{WEEK[0].isoformat()}.atom.gz"
+FEED_UPDATED = datetime(2026, 8, 15, 0, 0, tzinfo=timezone.utc)
+# the GitHub recording is its own (its times are shifted to the moment of the run)
 RECORDED_AT = datetime(2026, 5, 11, 6, 0, tzinfo=timezone.utc)
 SEED_NUMBER = 20260511
 
@@ -50,16 +57,33 @@ def _iso(dt: datetime) -> str:
 
 # --- arXiv -------------------------------------------------------------------
 
-def week_papers() -> list[dict]:
-    rows = []
-    with gzip.open(SAMPLE, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            day = row["published"][:10]
-            if WEEK[0].isoformat() <= day <= WEEK[1].isoformat():
-                rows.append(row)
-    rows.sort(key=lambda r: (r["published"], r["arxiv_id"]))
-    return rows
+def query_matcher():
+    """The default crawl query as a predicate on fake-API entries."""
+    from catalogue.settings import DEFAULTS
+    from crawler.arxiv import build_query
+    from tests.fakes.arxiv import compile_query
+
+    a = DEFAULTS["arxiv"]
+    return compile_query(build_query(a["categories"], a["terms"], a["narrow_categories"], a["narrow_terms"]))
+
+
+def week_papers() -> tuple[list[dict], int]:
+    """The week's papers the default query matches, oldest first, and how many the week holds."""
+    from tests.fakes.arxiv import Entry
+
+    with gzip.open(WEEK_FILE, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    matches = query_matcher()
+    chosen = []
+    for row in rows:
+        if not WEEK[0].isoformat() <= row["announced"] <= WEEK[1].isoformat():
+            continue
+        row = {**row, "published": f"{row['announced']}T00:00:00Z"}
+        if matches(Entry(row["arxiv_id"], row["title"], row["abstract"], row["categories"], row["published"],
+                         authors=row["authors"])):
+            chosen.append(row)
+    chosen.sort(key=lambda r: (r["published"], r["arxiv_id"]))
+    return chosen, len(rows)
 
 
 def atom_entry(row: dict) -> str:
@@ -74,9 +98,9 @@ def atom_entry(row: dict) -> str:
         f"    <link href=\"https://arxiv.org/abs/{aid}v1\" rel=\"alternate\" type=\"text/html\"/>",
         f"    <link href=\"https://arxiv.org/pdf/{aid}v1\" rel=\"related\" type=\"application/pdf\" title=\"pdf\"/>",
         f"    <summary>{escape(row['abstract'])}</summary>",
-        f"    <category term={quoteattr(cats[0])} scheme=\"http://arxiv.org/schemas/atom\"/>",
     ]
-    lines += [f"    <category term={quoteattr(c)} scheme=\"http://arxiv.org/schemas/atom\"/>" for c in cats[1:]]
+    lines += [f"    <author>\n      <name>{escape(name)}</name>\n    </author>" for name in row["authors"]]
+    lines += [f"    <category term={quoteattr(c)} scheme=\"http://arxiv.org/schemas/atom\"/>" for c in cats]
     lines += [
         f"    <published>{when}</published>",
         f"    <arxiv:primary_category term={quoteattr(cats[0])}/>",
@@ -86,13 +110,14 @@ def atom_entry(row: dict) -> str:
 
 
 def atom_feed(rows: list[dict]) -> str:
+    lo, hi = WEEK[0].strftime("%Y%m%d"), WEEK[1].strftime("%Y%m%d")
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"'
         ' xmlns:arxiv="http://arxiv.org/schemas/atom">\n'
-        '  <id>https://arxiv.org/api/demo-week-2026-05-04</id>\n'
-        '  <title>arXiv Query: submittedDate:[202605040000 TO 202605102359]</title>\n'
-        f'  <updated>{_iso(RECORDED_AT)}</updated>\n'
+        f'  <id>https://arxiv.org/api/demo-week-{WEEK[0].isoformat()}</id>\n'
+        f'  <title>arXiv Query: submittedDate:[{lo}0000 TO {hi}2359]</title>\n'
+        f'  <updated>{_iso(FEED_UPDATED)}</updated>\n'
         '  <link href="https://arxiv.org/api/query" type="application/atom+xml"/>\n'
         f'  <opensearch:itemsPerPage>{len(rows)}</opensearch:itemsPerPage>\n'
         f'  <opensearch:totalResults>{len(rows)}</opensearch:totalResults>\n'
@@ -193,17 +218,24 @@ def github_records(repos: list[str]) -> dict:
 
 
 def main() -> None:
-    rows = week_papers()
+    rows, in_week = week_papers()
     (OUT / "arxiv").mkdir(parents=True, exist_ok=True)
+    for old in (OUT / "arxiv").glob("*.atom.gz"):  # the replay serves the one feed there
+        if old.name != FEED_NAME:
+            old.unlink()
     feed = atom_feed(rows).encode("utf-8")
-    with open(OUT / "arxiv" / "week-2026-05-04.atom.gz", "wb") as raw:
+    with open(OUT / "arxiv" / FEED_NAME, "wb") as raw:
         with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as fh:
             fh.write(feed)
     data = github_records(seed_repos())
     (OUT / "github.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     shutil.copyfile(SEED, OUT / "seed-list.md")
     digest = hashlib.sha256(feed).hexdigest()[:12]
-    print(f"arXiv: {len(rows)} entries ({digest}); GitHub: {len(data['repos'])} repositories; list copied")
+    days = {}
+    for r in rows:
+        days[r["announced"]] = days.get(r["announced"], 0) + 1
+    print(f"arXiv: {len(rows)} entries of the week's {in_week} ({digest}; by day: "
+          + ", ".join(f"{d} {n}" for d, n in sorted(days.items())) + f"); GitHub: {len(data['repos'])} repositories; list copied")
 
 
 if __name__ == "__main__":

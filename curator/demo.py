@@ -1,7 +1,8 @@
 """The demo: the whole nightly pipeline, offline, on recorded answers (`curator demo [DIR]`).
 
-A loopback replay server (curator/replay.py) answers for arXiv (a recorded
-week of Atom, 2026-05-04 .. 2026-05-10) and GitHub (the seed engines; synthetic
+A loopback replay server (curator/replay.py) answers for arXiv (a real week of
+Atom, 2026-08-10 .. 2026-08-14: the papers the default query matches, with their
+authors and categories) and GitHub (the seed engines; synthetic
 statistics, real READMEs); ``CURATOR_ARXIV_API_URL`` and ``CURATOR_GITHUB_API_URL``
 point at it for the run and are restored after. No token is used, web pages are
 not fetched (``crawl web --readme-only``), the engines' documentation is read from
@@ -36,8 +37,8 @@ from curator.app import App
 
 log = logging.getLogger(__name__)
 
-WEEK = ("2026-05-04", "2026-05-10T23:59:59")
-QUICK = ("2026-05-04", "2026-05-04T23:59:59")  # the week's first day: 111 papers
+WEEK = ("2026-08-10", "2026-08-14T23:59:59")  # announced Monday to Friday: 1,361 papers
+QUICK = ("2026-08-10", "2026-08-10T23:59:59")  # the week's first day: 205 papers
 LIST_NAME = "seed-list.md"
 DOCS_SNAPSHOT = "docs-snapshot.tar.xz"  # the engines' docs, as `crawl docs --from` reads them
 DB_NAME = "curator.db"
@@ -48,7 +49,7 @@ DEMO_CONFIG = f"""# Settings of `curator demo` (everything else is the built-in 
 path = "{LIST_NAME}"
 
 [arxiv]
-# the recorded week (1,178 papers) in two requests, 3 s apart
+# the recorded week (1,361 papers) in two requests, 3 s apart
 page_size = 1000
 """
 
@@ -104,7 +105,7 @@ def run_demo(app: App, out_dir: str | Path, quick: bool = False) -> DemoResult:
             with ReplayServer() as server:
                 app.note(f"demo: replaying recorded arXiv and GitHub answers on {server.url} (loopback only); "
                          f"{'one day' if quick else 'a week'} of arXiv, about "
-                         f"{'10 s' if quick else '20 s'} on 2 cores")
+                         f"{'10 s' if quick else '30 s'} on 2 idle cores")
                 with _environment(server):
                     results = nightly(steps_app, out / LIST_NAME, out, options, shown=app)
             browse = _write_browse(out)

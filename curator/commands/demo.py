@@ -9,7 +9,7 @@ from curator.app import App, pass_app
 
 @click.command("demo", short_help="Run the whole pipeline offline on recorded data.")
 @click.argument("out_dir", metavar="[DIR]", default="demo-out", type=click.Path(file_okay=False))
-@click.option("--quick", is_flag=True, help="Replay the week's first day only (111 papers instead of 1,178).")
+@click.option("--quick", is_flag=True, help="Replay the week's first day only (205 papers instead of 1,361).")
 @pass_app
 def demo(app: App, out_dir: str, quick: bool) -> None:
     """Run the whole pipeline offline on recorded data; results in DIR [default: demo-out].

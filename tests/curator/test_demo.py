@@ -14,7 +14,7 @@ import requests
 from curator.cli import main
 from curator.replay import ReplayServer
 
-WEEK_QUERY = "(cat:cs.CL) AND submittedDate:[202605040000 TO 202605102359]"
+WEEK_QUERY = "(cat:cs.CL) AND submittedDate:[202608100000 TO 202608142359]"
 
 
 @pytest.fixture
@@ -31,12 +31,14 @@ def test_arxiv_replay_pages_by_start_and_max_results(replay):
         return r.text
 
     first, last = page(0, 1000), page(1000, 1000)
-    assert "<opensearch:totalResults>1178<" in first and "<opensearch:startIndex>1000<" in last
-    assert first.count("<entry>") == 1000 and last.count("<entry>") == 178
-    day = page(0, 500, "all:LLM AND submittedDate:[202605040000 TO 202605042359]")
-    assert "<opensearch:totalResults>111<" in day
-    by_id = requests.get(replay.arxiv_url, params={"id_list": "2605.00342v1"}, timeout=5).text
-    assert by_id.count("<entry>") == 1 and "Speculative Decoding" in by_id
+    assert "<opensearch:totalResults>1361<" in first and "<opensearch:startIndex>1000<" in last
+    assert first.count("<entry>") == 1000 and last.count("<entry>") == 361
+    day = page(0, 500, "all:LLM AND submittedDate:[202608100000 TO 202608102359]")
+    assert "<opensearch:totalResults>205<" in day
+    by_id = requests.get(replay.arxiv_url, params={"id_list": "2608.09160v1"}, timeout=5).text
+    assert by_id.count("<entry>") == 1 and "Tensor Parallelism" in by_id
+    # a real week: the papers' own authors and arXiv categories
+    assert "<name>Gyudong Kim</name>" in by_id and '<arxiv:primary_category term="cs.LG"/>' in by_id
 
 
 def test_github_replay_links_etags_rate_limit_and_404(replay):
@@ -106,7 +108,7 @@ def test_demo_end_to_end_offline(tmp_path, monkeypatch, capsys):
     db = sqlite3.connect(out / "curator.db")
     counts = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
               for t in ("papers", "engines", "repo_stats", "engine_scores", "paper_labels")}
-    assert counts["papers"] >= 111 and counts["engines"] == 25 and counts["repo_stats"] == 21
+    assert counts["papers"] >= 205 and counts["engines"] == 25 and counts["repo_stats"] == 21
     assert counts["engine_scores"] == 25 and counts["paper_labels"] > 9
     assert db.execute("SELECT COUNT(*) FROM runs WHERE status != 'ok'").fetchone()[0] == 0
     # the replay answers the repository-wide comments listing the crawler reads response times from
@@ -131,7 +133,7 @@ def test_summary_names_a_failed_step_and_what_to_open(tmp_path, fixtures):
                          App("unused.db", None, quiet=False, verbose=False))
     failed = [StepResult("crawl github", "failed", error="GitHub answered 502")]
 
-    text = summary(steps_app, tmp_path, seed, ("2026-05-04", "2026-05-04"), 12.3, tmp_path / "browse.sh", failed)
+    text = summary(steps_app, tmp_path, seed, ("2026-08-10", "2026-08-10"), 12.3, tmp_path / "browse.sh", failed)
 
     assert text.startswith("curator demo: done in 12 s")
     assert "  FAILED                 crawl github (failed): GitHub answered 502" in text
