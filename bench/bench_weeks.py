@@ -468,8 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     names = args.week or available_weeks()
     cfg = settings.load(None)["classifier"]
     print(f"bench_weeks: {len(names)} held-out week(s); the shipped classifier with the default settings "
-          f"(model {cfg['model']}, relevance threshold {cfg['relevance_threshold']}, confidence threshold "
-          f"{cfg['confidence_threshold']}); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+          f"(model {cfg['model']}, relevance threshold {cfg['relevance_threshold']}, add threshold "
+          f"{cfg['add_threshold']}); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     held_out = {r["arxiv_id"] for n in available_weeks() for r in week_rows(n)}
     overlap = training_overlap(held_out)
     if overlap:
